@@ -1,0 +1,1 @@
+"""Test helpers that build real (tiny) models locally, so tests never touch a model hub."""
