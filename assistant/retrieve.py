@@ -1,0 +1,285 @@
+"""Hybrid retrieval: dense (Chroma) and lexical BM25 (accented + folded fields), fused by weighted RRF.
+
+The lexical side never filters the dense candidates: both lists are fused, so a passage the dense model
+finds is kept even when it shares no syllable with the query (and vice versa).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from assistant.settings import Settings
+from ingest import store
+from ingest.document import Chunk
+from ingest.normalize import expand_abbreviations, fold, folded_tokens, lexical_tokens, looks_accentless, normalize
+
+RRF_K = 60
+CANDIDATES = 60
+MENTION_BOOST = 1.6
+AUTHORITY_BOOST = 0.1
+
+# How users name each kind of document; checked longest first so "chương trình hành động thực hiện nghị
+# quyết đại hội" names the programme, not the resolution.
+_KIND_ALIASES = {
+    "chương trình hành động": ["chuong trinh hanh dong", "cthd", "ctr/tu"],
+    "báo cáo chính trị": ["bao cao chinh tri", "bcct"],
+    "kế hoạch": ["ke hoach cua ban thuong vu", "ke hoach thuc hien nghi quyet 30", "ke hoach nq30", "ke hoach nq 30",
+                 "nghi quyet 30", "nq 30", "nq30", "30-nq/tw", "ke hoach"],
+    "đề án": ["de an xay dung", "de an cnxh", "theo de an", "trong de an", "de an nay", "de an mo hinh"],
+    "nghị quyết": ["nghi quyet dai hoi", "nq dai hoi", "nq dh", "nghi quyet dh", "dai hoi quyet nghi"],
+}
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass
+class Index:
+    """One published build, loaded for serving."""
+
+    build_dir: Path
+    meta: store.BuildMeta
+    chunks: list[Chunk]
+    settings: Settings
+    by_id: dict[str, Chunk] = field(init=False)
+    position: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {c.chunk_id: c for c in self.chunks}
+        self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+
+    @classmethod
+    def open(cls, settings: Settings, expected_embedder: str | None = None) -> "Index":
+        build_dir = store.current_build_dir(settings)
+        if build_dir is None:
+            raise store.NoIndexError(
+                f"no index in {settings.data_dir}; build it with `vankien ingest` (or set VANKIEN_DATA_DIR)"
+            )
+        meta = store.read_meta(build_dir)
+        if expected_embedder and meta.embedder_id != expected_embedder:
+            raise store.IndexMismatchError(
+                f"the index in {settings.data_dir} was built with embedder {meta.embedder_id!r} but "
+                f"{expected_embedder!r} is configured; re-ingest with `vankien ingest --rebuild`"
+            )
+        chunks = store.read_chunks(build_dir / store.CHUNKS_FILE)
+        if len(chunks) != meta.chunk_count:
+            raise store.CorruptIndexError(
+                f"{build_dir} holds {len(chunks)} chunks, its metadata says {meta.chunk_count}; run `vankien ingest --rebuild`"
+            )
+        return cls(build_dir=build_dir, meta=meta, chunks=chunks, settings=settings)
+
+    @cached_property
+    def lexical(self):
+        from ingest.lexical import LexicalIndex
+
+        return LexicalIndex.load(self.build_dir / store.LEXICAL_FILE)
+
+    @cached_property
+    def collection(self):
+        client = store.chroma_client(self.settings, self.build_dir)
+        return client.get_collection(self.meta.collection)
+
+    @cached_property
+    def documents(self) -> dict:
+        return json.loads((self.build_dir / store.DOCUMENTS_FILE).read_text(encoding="utf-8"))
+
+    @cached_property
+    def reaccenter(self):
+        from assistant.accents import Reaccenter
+
+        return Reaccenter(c.text for c in self.chunks)
+
+    @cached_property
+    def authority(self) -> dict[str, int]:
+        return {doc_id: entry["info"]["authority"] for doc_id, entry in self.documents.items()}
+
+    def mentioned_docs(self, query: str) -> set[str]:
+        """Documents the question names ("theo Nghị quyết Đại hội", "trong Chương trình hành động")."""
+        text = fold(query)
+        found: set[str] = set()
+        by_kind: dict[str, list[str]] = {}
+        for doc_id, entry in self.documents.items():
+            by_kind.setdefault(entry["info"]["kind"], []).append(doc_id)
+        aliases = sorted(
+            ((alias, kind) for kind, names in _KIND_ALIASES.items() for alias in names), key=lambda item: -len(item[0])
+        )
+        for alias, kind in aliases:
+            if alias in text and kind in by_kind:
+                found.update(by_kind[kind])
+                text = text.replace(alias, " ")
+        return found
+
+    @property
+    def registry_path(self) -> Path:
+        return self.build_dir / store.REGISTRY_FILE
+
+    def doc_ids(self) -> list[str]:
+        return [d for d in self.meta.documents if d != "__fingerprint__"]
+
+    def neighbours(self, chunk_id: str, before: int = 1, after: int = 1) -> list[Chunk]:
+        """The chunk with its neighbours in reading order, within the same document."""
+        index = self.position[chunk_id]
+        doc_id = self.chunks[index].doc_id
+        window = self.chunks[max(0, index - before) : index + after + 1]
+        return [c for c in window if c.doc_id == doc_id]
+
+
+class IndexHolder:
+    """Serves the current build and switches to a newer one when ingest publishes it."""
+
+    def __init__(self, settings: Settings, expected_embedder: str | None = None):
+        self.settings = settings
+        self.expected_embedder = expected_embedder
+        self._lock = threading.Lock()
+        self._index: Index | None = None
+        self._pointer_state: tuple[float, int] | None = None
+
+    def _state(self) -> tuple[float, int] | None:
+        pointer = self.settings.data_dir / store.CURRENT_FILE
+        try:
+            stat = pointer.stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_mtime, stat.st_ino)
+
+    def get(self) -> Index:
+        state = self._state()
+        if self._index is not None and state == self._pointer_state:
+            return self._index
+        with self._lock:
+            if self._index is None or state != self._pointer_state:
+                try:
+                    index = Index.open(self.settings, self.expected_embedder)
+                except store.IndexProblem:
+                    if self._index is not None:
+                        return self._index
+                    raise
+                self._index, self._pointer_state = index, state
+        return self._index
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    ta, tb = set(a.split()), set(b.split())
+    if not ta or not tb:
+        return False
+    return len(ta & tb) / len(ta | tb) > 0.9
+
+
+@dataclass
+class QueryForms:
+    """The query as each retriever should see it."""
+
+    original: str
+    dense: str
+    accented_tokens: list[str]
+    folded_tokens: list[str]
+    accentless: bool
+
+
+class Retriever:
+    def __init__(self, index: Index, embedder, dense_weight: float = 1.0, lexical_weight: float = 1.0, reranker=None):
+        self.index = index
+        self.embedder = embedder
+        self.dense_weight = dense_weight
+        self.lexical_weight = lexical_weight
+        self.reranker = reranker
+
+    def query_forms(self, query: str) -> QueryForms:
+        text = normalize(query)
+        accentless = looks_accentless(text)
+        dense = text
+        if accentless:
+            dense = self.index.reaccenter.restore(text)
+        dense = expand_abbreviations(dense)
+        accented = lexical_tokens(dense if accentless else text)
+        return QueryForms(
+            original=query,
+            dense=dense,
+            accented_tokens=accented,
+            folded_tokens=folded_tokens(text),
+            accentless=accentless,
+        )
+
+    def _allowed(self, doc_ids: list[str] | None) -> np.ndarray | None:
+        if not doc_ids:
+            return None
+        wanted = set(doc_ids)
+        return np.array([c.doc_id in wanted for c in self.index.chunks], dtype=bool)
+
+    def dense_ranking(self, forms: QueryForms, doc_ids: list[str] | None, n: int = CANDIDATES) -> list[str]:
+        vector = self.embedder.embed_query(forms.dense)
+        where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
+        result = self.index.collection.query(
+            query_embeddings=[vector.tolist()], n_results=min(n, len(self.index.chunks)), where=where, include=[]
+        )
+        return list(result["ids"][0])
+
+    def lexical_ranking(self, forms: QueryForms, doc_ids: list[str] | None, n: int = CANDIDATES) -> list[str]:
+        folded_weight = 1.0 if forms.accentless else 0.5
+        scores = self.index.lexical.scores(forms.accented_tokens, forms.folded_tokens, folded_weight)
+        allowed = self._allowed(doc_ids)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        top = np.argsort(-scores)[:n]
+        return [self.index.lexical.ids[i] for i in top if scores[i] > 0]
+
+    def search(self, query: str, k: int = 10, doc_ids: list[str] | None = None) -> list[Hit]:
+        if not query or not query.strip():
+            raise ValueError("query is empty")
+        unknown = [d for d in (doc_ids or []) if d not in self.index.doc_ids()]
+        if unknown:
+            raise KeyError(f"unknown doc_id(s): {', '.join(unknown)}; known: {', '.join(self.index.doc_ids())}")
+        forms = self.query_forms(query)
+        dense = self.dense_ranking(forms, doc_ids)
+        lexical = self.lexical_ranking(forms, doc_ids)
+        fused: dict[str, Hit] = {}
+        for rank, chunk_id in enumerate(dense):
+            hit = fused.setdefault(chunk_id, Hit(self.index.by_id[chunk_id], 0.0))
+            hit.dense_rank = rank
+            hit.score += self.dense_weight / (RRF_K + rank + 1)
+        for rank, chunk_id in enumerate(lexical):
+            hit = fused.setdefault(chunk_id, Hit(self.index.by_id[chunk_id], 0.0))
+            hit.lexical_rank = rank
+            hit.score += self.lexical_weight / (RRF_K + rank + 1)
+        mentioned = self.index.mentioned_docs(query)
+        for hit in fused.values():
+            authority = self.index.authority.get(hit.chunk.doc_id, 50)
+            hit.score *= 1 + AUTHORITY_BOOST * max(0, authority - 50) / 50
+            if hit.chunk.doc_id in mentioned:
+                hit.score *= MENTION_BOOST
+        ranked = sorted(fused.values(), key=lambda h: -h.score)
+        if self.reranker is not None:
+            ranked = self.reranker.rerank(query, ranked[: max(k * 3, 20)])
+        kept: list[Hit] = []
+        for hit in ranked:
+            if any(_near_duplicate(hit.chunk.text, other.chunk.text) for other in kept):
+                continue
+            kept.append(hit)
+            if len(kept) >= k:
+                break
+        return kept
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def evidence_in(text: str, phrase: str) -> bool:
+    """Whether a passage holds a phrase, ignoring case, tone style, markup and line breaks."""
+    def simple(value: str) -> str:
+        return _SPACE.sub(" ", normalize(value).lower().replace("*", "")).strip()
+
+    return simple(phrase) in simple(text) or fold(phrase) in fold(text)

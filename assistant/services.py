@@ -1,0 +1,63 @@
+"""The long-lived parts a process needs (embedder, current index, retriever, answerer), built once, lazily."""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+
+from assistant.settings import Settings
+
+
+class Services:
+    """Shared by the API (as a FastAPI dependency tests can swap) and the CLI."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._retrievers: dict[str, object] = {}
+
+    @cached_property
+    def embedder(self):
+        from ingest.embed import make_embedder
+
+        return make_embedder(self.settings)
+
+    @cached_property
+    def holder(self):
+        from assistant.retrieve import IndexHolder
+        from ingest.pipeline import configured_embedder_id
+
+        return IndexHolder(self.settings, configured_embedder_id(self.settings))
+
+    @cached_property
+    def reranker(self):
+        if not self.settings.reranker_model:
+            return None
+        from assistant.rerank import CrossEncoderReranker
+
+        return CrossEncoderReranker(self.settings.reranker_model)
+
+    def index(self):
+        return self.holder.get()
+
+    def retriever(self):
+        """A retriever over the index currently published (a re-ingest switches it between requests)."""
+        from assistant.retrieve import Retriever
+
+        index = self.index()
+        with self._lock:
+            retriever = self._retrievers.get(index.meta.build_id)
+            if retriever is None:
+                retriever = Retriever(index, self.embedder, reranker=self.reranker)
+                self._retrievers = {index.meta.build_id: retriever}
+        return retriever
+
+    def answerer(self):
+        from assistant.answer import Answerer
+
+        return Answerer(self.retriever(), self.settings)
+
+    def registry(self):
+        from ingest.registry import Registry
+
+        return Registry(self.index().registry_path)
