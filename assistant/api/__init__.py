@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI) over the published index: health, search, ask, documents, registry."""

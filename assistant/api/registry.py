@@ -1,0 +1,68 @@
+"""GET /tasks, /targets, /projects, /agencies: who owns what, straight from the appendix tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from assistant.api.deps import check_doc_ids, get_services
+from assistant.api.schemas import AgencyList, ErrorResponse, ProjectList, TargetList, TaskList
+from assistant.services import Services
+from ingest.registry import Registry, UnknownAgencyError
+from ingest.store import CorruptIndexError
+
+router = APIRouter(tags=["registry"])
+
+ERRORS = {404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+AGENCY = Query(default=None, max_length=200, description="Cơ quan, viết thế nào cũng được (\"so tai chinh\", \"UBND TP\").")
+WORDS = Query(default=None, max_length=500, description="Các từ cần có (không phân biệt dấu).")
+
+
+@contextmanager
+def _registry(services: Services) -> Iterator[Registry]:
+    try:
+        registry = services.registry()
+    except FileNotFoundError as error:
+        raise CorruptIndexError(f"{error}; run `vankien ingest --rebuild`") from error
+    try:
+        yield registry
+    except UnknownAgencyError as error:
+        raise HTTPException(404, f"Không có cơ quan này trong danh mục / {error}") from error
+    finally:
+        registry.close()
+
+
+@router.get("/tasks", response_model=TaskList, responses=ERRORS)
+def tasks(
+    agency: str | None = AGENCY,
+    q: str | None = WORDS,
+    due_before: str | None = Query(default=None, max_length=10, description="Năm (2027) hoặc ngày ISO (2027-06-30)."),
+    doc_id: str | None = Query(default=None, max_length=100),
+    role: str = Query(default="lead", pattern="^(lead|support|any)$"),
+    limit: int = Query(default=100, ge=1, le=1000),
+    services: Services = Depends(get_services),
+) -> TaskList:
+    if doc_id is not None:
+        check_doc_ids(services.index(), [doc_id])
+    with _registry(services) as registry:
+        return TaskList(tasks=registry.tasks(agency=agency, q=q, due_before=due_before, doc_id=doc_id, limit=limit, role=role))
+
+
+@router.get("/targets", response_model=TargetList, responses=ERRORS)
+def targets(agency: str | None = AGENCY, q: str | None = WORDS, services: Services = Depends(get_services)) -> TargetList:
+    with _registry(services) as registry:
+        return TargetList(targets=registry.targets(agency=agency, q=q))
+
+
+@router.get("/projects", response_model=ProjectList, responses=ERRORS)
+def projects(agency: str | None = AGENCY, q: str | None = WORDS, services: Services = Depends(get_services)) -> ProjectList:
+    with _registry(services) as registry:
+        return ProjectList(projects=registry.projects(agency=agency, q=q))
+
+
+@router.get("/agencies", response_model=AgencyList, responses=ERRORS)
+def agencies(services: Services = Depends(get_services)) -> AgencyList:
+    with _registry(services) as registry:
+        return AgencyList(agencies=registry.agencies())

@@ -1,0 +1,100 @@
+"""Shared fixtures: one real index over the real corpus per test session, and a real API server on loopback.
+
+Embedding the corpus from scratch takes a few minutes on 2 cores, so the session reuses an embedding
+cache at VANKIEN_TEST_CACHE (default: data/embed_cache.sqlite in the repo) when one exists, and leaves
+the cache there for the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.helpers.embed_cache import copy_embed_cache, merge_embed_cache
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+def _shared_cache() -> Path:
+    return Path(os.environ.get("VANKIEN_TEST_CACHE", ROOT / "data" / "embed_cache.sqlite"))
+
+
+@pytest.fixture(scope="session")
+def built_data_dir(tmp_path_factory) -> Path:
+    """A data dir holding a published index of the five real documents."""
+    from assistant.settings import Settings
+    from ingest.pipeline import run_ingest
+
+    data_dir = tmp_path_factory.mktemp("data")
+    cache = _shared_cache()
+    if cache.exists():
+        copy_embed_cache(cache, data_dir / "embed_cache.sqlite")
+    report = run_ingest(Settings(data_dir=data_dir, corpus_dir=CORPUS))
+    assert report.published and not report.errors, report.errors
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    merge_embed_cache(data_dir / "embed_cache.sqlite", cache)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def services(built_data_dir):
+    from assistant.services import Services
+    from assistant.settings import Settings
+
+    return Services(Settings(data_dir=built_data_dir, corpus_dir=CORPUS))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(data_dir: Path, env: dict[str, str] | None = None, timeout: float = 60.0, ready_status: int | None = None):
+    """`vankien serve` as a real process on a free loopback port; returns (process, base_url).
+
+    Up means /health answers below 500, or exactly `ready_status` (503 for a server without an index).
+    """
+    port = free_port()
+    environment = os.environ | {"VANKIEN_DATA_DIR": str(data_dir), "VANKIEN_CORPUS_DIR": str(CORPUS)} | (env or {})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early: {process.stdout.read()}")
+        try:
+            status = httpx.get(f"{base}/health", timeout=2).status_code
+            if status == ready_status or (ready_status is None and status < 500):
+                return process, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("server did not come up in time")
+
+
+@pytest.fixture(scope="session")
+def live_server(built_data_dir):
+    process, base = start_server(built_data_dir)
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
