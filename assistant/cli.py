@@ -160,6 +160,67 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluate import DEFAULT_QUESTIONS, format_summary, load_questions, run_eval
+    from assistant.services import Services
+    from ingest.store import IndexProblem
+
+    settings = get_settings()
+    try:
+        answerer = Services(settings).answerer()
+        questions = load_questions(Path(args.questions) if args.questions else DEFAULT_QUESTIONS)
+        report = run_eval(answerer, questions)
+    except (IndexProblem, OSError, ValueError) as error:
+        print(f"Lỗi / error: {error}", file=sys.stderr)
+        return 2
+    summary = report.summary()
+    print(json.dumps(summary, ensure_ascii=False, indent=1) if args.json else format_summary(summary))
+    return 0
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    """Ingest if needed, then the API and the Streamlit UI together; Ctrl-C stops both."""
+    import subprocess
+    import time
+
+    import httpx
+
+    status = cmd_ingest(argparse.Namespace(corpus=None, rebuild=False))
+    if status not in (0,):
+        return status
+    env = os.environ | {"VANKIEN_API_URL": f"http://{args.host}:{args.api_port}"}
+    api = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--host", args.host, "--port", str(args.api_port)], env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and api.poll() is None:
+        try:
+            if httpx.get(f"http://{args.host}:{args.api_port}/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    ui_file = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    ui = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ui_file), "--server.headless", "true",
+         "--server.address", args.host, "--server.port", str(args.ui_port), "--browser.gatherUsageStats", "false"],
+        env=env,
+    )
+    print(f"API: http://{args.host}:{args.api_port}/docs   UI: http://{args.host}:{args.ui_port}   (Ctrl-C to stop)")
+    try:
+        while api.poll() is None and ui.poll() is None:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in (ui, api):
+            process.terminate()
+        for process in (ui, api):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vankien", description="Trợ lý văn kiện Đảng bộ thành phố Hải Phòng")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -188,6 +249,17 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the /ask response as JSON")
     ask.add_argument("--doc", action="extend", nargs="+", metavar="DOC_ID", help="only these documents")
     ask.set_defaults(func=cmd_ask)
+
+    evaluate = sub.add_parser("eval", help="retrieval and answer metrics on the evaluation questions")
+    evaluate.add_argument("--questions", help="a questions.jsonl file (default: tests/eval/questions.jsonl)")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(func=cmd_eval)
+
+    up = sub.add_parser("up", help="ingest if needed, then run the API and the web UI together")
+    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument("--api-port", type=int, default=8000)
+    up.add_argument("--ui-port", type=int, default=8501)
+    up.set_defaults(func=cmd_up)
     return parser
 
 
