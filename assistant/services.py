@@ -53,9 +53,15 @@ class Services:
         return retriever
 
     def answerer(self):
+        """The extractive answerer, or the LLM one (which falls back to it) when a model server is configured."""
         from assistant.answer import Answerer
 
-        return Answerer(self.retriever(), self.settings)
+        extractive = Answerer(self.retriever(), self.settings)
+        if not self.settings.llm_base_url:
+            return extractive
+        from assistant.generate import GenerativeAnswerer
+
+        return GenerativeAnswerer(extractive, self.settings)
 
     def registry(self):
         from ingest.registry import Registry

@@ -80,6 +80,7 @@ class AskResponse(BaseModel):
     closest: list[HitOut]
     route: str
     rewritten: str | None = None
+    generation: str = "extractive"
 
 
 class HealthResponse(BaseModel):
@@ -188,6 +189,8 @@ def ask_out(answer) -> AskResponse:
         closest=[_closest_out(h) for h in _field(answer, "closest")],
         route=_field(answer, "route"),
         rewritten=answer.get("rewritten") if isinstance(answer, dict) else getattr(answer, "rewritten", None),
+        generation=(answer.get("generation") if isinstance(answer, dict) else getattr(answer, "generation", None))
+        or "extractive",
     )
 
 
