@@ -22,8 +22,12 @@ def approximate_tokens(text: str) -> int:
     return int(len(text.split()) * 1.35) + 2
 
 
+PREAMBLE_SECTION = "Phần đầu văn bản"
+"""Label of the text before a document's first heading (title block, preamble), so a citation never shows an empty section."""
+
+
 def section_label(path: list[str]) -> str:
-    return " > ".join(path)
+    return " > ".join(path) or PREAMBLE_SECTION
 
 
 def _context(doc: ParsedDocument, section: list[str]) -> str:
@@ -58,6 +62,33 @@ def _split_long(text: str, limit: int, count: TokenCounter) -> list[str]:
     if current:
         pieces.append(current)
     return pieces
+
+
+def _row_parts(block: Block, limit: int, count: TokenCounter) -> list[str]:
+    """An oversized table row, cut between cells so every part keeps the column header of what it holds
+    (a part reading "(02) quy định ..." alone would not say it is the expected result, nor of which task)."""
+    row = block.row
+    head = f"(STT {row.number}, tiếp) " if row.number else "(tiếp) "
+    room = limit - count(head) - 2
+    pieces: list[str] = []
+    for key, value in row.cells.items():
+        if count(f"{key}: {value}") <= room:
+            pieces.append(f"{key}: {value}")
+            continue
+        label_room = room - count(f"{key} (tiếp): ")
+        for index, part in enumerate(_split_long(value, label_room, count)):
+            pieces.append(f"{key}{' (tiếp)' if index else ''}: {part}")
+    parts: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}; {piece}" if current else piece
+        if current and count(candidate) > room:
+            parts.append(current)
+            current = piece
+        else:
+            current = candidate
+    parts.append(current)
+    return [part if index == 0 else head + part for index, part in enumerate(parts)]
 
 
 def chunk_document(
@@ -111,12 +142,12 @@ def chunk_document(
             if count(text) <= limit:
                 emit(text, [block], block.kind)
                 continue
-            head = ""
-            if block.row is not None and block.row.number:
-                head = f"(STT {block.row.number}, tiếp) "
-            parts = _split_long(text, limit - count(head) - 2, count)
-            for index, part in enumerate(parts):
-                emit(part if index == 0 else head + part, [block], block.kind)
+            if block.row is not None and block.row.cells:
+                parts = _row_parts(block, limit, count)
+            else:
+                parts = _split_long(text, limit, count)
+            for part in parts:
+                emit(part, [block], block.kind)
             continue
         if pending and pending[0].section != block.section:
             flush()

@@ -26,6 +26,7 @@ _BREAK_TAG = re.compile(r"<\s*(br|/p|/li)\s*/?>", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"<\s*li\s*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 _MD_EMPHASIS = re.compile(r"\*{1,3}")
+_MD_EMPHASIS_SEAM = re.compile(r"(?<=\S)\*{3,}(?=\S)")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
 _SUPERSCRIPT_RUN = re.compile(f"[{_SUPERSCRIPT_DIGITS}]+")
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u200b]+")
@@ -62,6 +63,7 @@ def strip_markup(text: str, *, keep_lines: bool = False) -> str:
     text = _ANY_TAG.sub("", text)
     text = html.unescape(text)
     text = _MD_HEADING.sub("", text)
+    text = _MD_EMPHASIS_SEAM.sub(" ", text)  # "**PHỤ LỤC 3****Danh mục": a run closed and the next opened
     text = _MD_EMPHASIS.sub("", text)
     if keep_lines:
         return "\n".join(" ".join(part.split()) for part in text.split("\n") if part.strip())

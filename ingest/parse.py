@@ -71,6 +71,8 @@ class _Heading:
     kind: str
     text: str
     line: int
+    bold: bool = False
+    refs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -123,6 +125,13 @@ class _Builder:
         self.stack.append(heading)
         self.sections.append(self.path())
 
+    def demote_heading(self, line: _Line) -> None:
+        """A numbered line taken for a heading that runs on into a sentence was a list paragraph: make it one."""
+        top = self.stack.pop()
+        self.sections.pop()
+        self.after_heading = False
+        self.paragraph = [_Line(number=top.line, text=top.text, bold=False, refs=top.refs), line]
+
     def extend_heading(self, text: str, separator: str = " ") -> None:
         top = self.stack[-1]
         top.text = f"{top.text}{separator}{text}".strip()
@@ -132,7 +141,7 @@ class _Builder:
 def _heading_kind(line: _Line) -> str | None:
     text = line.text
     short = len(text) <= 250 and not text.rstrip().endswith((".", ";"))
-    if _PART.match(text) and (_is_uppercase(text.split(":")[0]) or text.startswith("Nơi nhận")):
+    if _PART.match(text) and (_is_uppercase(text.split(":")[0]) or line.bold or text.startswith("Nơi nhận")):
         return "part"
     if (m := _LETTER.match(text)) and m.group(1) not in "IVXL" and _is_uppercase(m.group(2)):
         return "letter"
@@ -158,9 +167,13 @@ def _is_footer(stripped: str) -> bool:
     return any(p.match(stripped) for p in _FOOTER_PATTERNS)
 
 
-def _collect_paren_footnotes(lines: list[str]) -> tuple[dict[str, str], set[int]]:
-    """Footnotes written as "(n) text" at page bottoms, numbered 1, 2, 3... and cited inline before."""
+def _collect_paren_footnotes(lines: list[str]) -> tuple[dict[str, str], set[int], dict[str, list[int]]]:
+    """Footnotes written as "(n) text" at page bottoms, numbered 1, 2, 3... and cited inline before.
+
+    Also returns each footnote's [first, last] line number, so its chunk points at the note and not at a
+    list item "(n) ..." of the body."""
     footnotes: dict[str, str] = {}
+    spans: dict[str, list[int]] = {}
     used: set[int] = set()
     cited: set[str] = set()
     expected = 1
@@ -172,6 +185,7 @@ def _collect_paren_footnotes(lines: list[str]) -> tuple[dict[str, str], set[int]
         if m and expected <= int(m.group(1)) <= expected + 1 and m.group(1) in cited:
             current = m.group(1)
             footnotes[current] = m.group(2).strip()
+            spans[current] = [index + 1, index + 1]
             used.add(index)
             expected = int(current) + 1
             continue
@@ -180,13 +194,14 @@ def _collect_paren_footnotes(lines: list[str]) -> tuple[dict[str, str], set[int]
                 current = None
             elif stripped:
                 footnotes[current] += " " + stripped
+                spans[current][1] = index + 1
                 used.add(index)
                 continue
             else:
                 used.add(index)
                 continue
         cited.update(_INLINE_PAREN_MARK.findall(raw))
-    return footnotes, used
+    return footnotes, used, spans
 
 
 def parse_document(text: str, info: DocumentInfo, content_hash: str = "") -> ParsedDocument:
@@ -195,14 +210,16 @@ def parse_document(text: str, info: DocumentInfo, content_hash: str = "") -> Par
     superscript_style = any(_SUPERSCRIPT_FOOTNOTE.match(line) for line in raw_lines)
     footnotes: dict[str, str] = {}
     skip: set[int] = set()
+    spans: dict[str, list[int]] = {}
     if superscript_style:
         for index, raw in enumerate(raw_lines):
             if "\t" not in raw and (m := _SUPERSCRIPT_FOOTNOTE.match(raw)):
                 number = (m.group(1) or m.group(2)).translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
                 footnotes[number] = strip_markup(m.group(3))
+                spans[number] = [index + 1, index + 1]
                 skip.add(index)
     else:
-        footnotes, skip = _collect_paren_footnotes(raw_lines)
+        footnotes, skip, spans = _collect_paren_footnotes(raw_lines)
         footnotes = {k: strip_markup(v) for k, v in footnotes.items()}
 
     builder = _Builder()
@@ -240,14 +257,14 @@ def parse_document(text: str, info: DocumentInfo, content_hash: str = "") -> Par
     for number, note in footnotes.items():
         if not note:
             continue
-        line_no = _footnote_line(raw_lines, number)
+        first, last = spans[number]
         blocks.append(
             Block(
                 kind="footnote",
                 text=f"Chú thích ({number}): {note}",
                 section=footnote_home.get(number, []),
-                line_start=line_no,
-                line_end=line_no,
+                line_start=first,
+                line_end=last,
                 footnote_refs=[number],
             )
         )
@@ -261,14 +278,6 @@ def parse_document(text: str, info: DocumentInfo, content_hash: str = "") -> Par
         content_hash=content_hash,
         warnings=warnings,
     )
-
-
-def _footnote_line(raw_lines: list[str], number: str) -> int:
-    sup = re.compile(rf"^\s*(<sup>{number}</sup>|{number.translate(str.maketrans('0123456789', '⁰¹²³⁴⁵⁶⁷⁸⁹'))}\s|\({number}\)\s)")
-    for index, raw in enumerate(raw_lines):
-        if sup.match(raw):
-            return index + 1
-    return 0
 
 
 def _place_line(builder: _Builder, line: _Line) -> None:
@@ -288,12 +297,18 @@ def _place_line(builder: _Builder, line: _Line) -> None:
         if _is_uppercase(top.text) and _is_uppercase(line.text) and not _LIST_START.match(line.text):
             builder.extend_heading(line.text)
             return
-        if line.text[0].islower() and not _ends_sentence(top.text) and len(top.text) < 250:
-            builder.extend_heading(line.text)
-            return
+        if line.text[0].islower() and not _ends_sentence(top.text):
+            # A hard-wrapped numbered line that runs on into a full sentence is a list paragraph, not a heading.
+            runs_on = _ends_sentence(line.text) or len(top.text) + len(line.text) > 300
+            if top.kind in _NUMBERED and not top.bold and runs_on:
+                builder.demote_heading(line)
+                return
+            if len(top.text) < 250 and (line.bold or not top.bold):  # a closed bold heading takes no plain tail
+                builder.extend_heading(line.text)
+                return
     if kind is not None:
         text = line.text.rstrip(":").strip()
-        builder.push_heading(_Heading(kind=kind, text=text, line=line.number))
+        builder.push_heading(_Heading(kind=kind, text=text, line=line.number, bold=line.bold, refs=line.refs))
         return
     if builder.paragraph:
         previous = builder.paragraph[-1].text
@@ -335,7 +350,7 @@ def _consume_table(
         cells_text = "; ".join(f"{k}: {v}" for k, v in row.cells.items())
         refs = [r for ln, rs in refs_by_line.items() if row.line_start <= ln <= row.line_end for r in rs]
         for ref in refs:
-            footnote_home.setdefault(ref, builder.path())
+            footnote_home.setdefault(ref, builder.path() + list(row.groups))
         builder.blocks.append(
             Block(
                 kind="table_row",
