@@ -8,6 +8,10 @@ Which table a row belongs to is decided by its header (a task table has "Nhiệm
 "Tên chỉ tiêu", a project table "Tên Dự án"), not by the heading above it, so heading-detection slips cannot
 drop a table. A sub-row without its own lead cell (a vertically merged cell in the PDF) inherits the parent's
 lead and is flagged `lead_inherited`.
+
+Duties assigned in prose (ingest.responsibilities: "Tổ chức thực hiện", "Phân công nhiệm vụ", "Chủ thể thực hiện")
+are stored as tasks too, with `source` "prose" (table rows have "appendix"), so "Văn phòng Thành ủy phải làm gì?"
+sees both.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 from ingest.agencies import Agency, AgencyIndex, agency_key, split_agencies
 from ingest.document import ParsedDocument, TableRow
 from ingest.normalize import fold, folded_tokens, normalize
+from ingest.responsibilities import Responsibility, extract_responsibilities
 
 TASK_COLUMN = "Nhiệm vụ cụ thể"
 TARGET_COLUMN = "Tên chỉ tiêu"
@@ -33,6 +38,7 @@ PROJECT_COLUMN = "Tên Dự án"
 APPENDIX_OF = {TARGET_COLUMN: "Phụ lục 1", TASK_COLUMN: "Phụ lục 2", PROJECT_COLUMN: "Phụ lục 3"}
 _ID_PREFIX = {TARGET_COLUMN: "pl1", TASK_COLUMN: "pl2", PROJECT_COLUMN: "pl3"}
 _DOC_PREFIX = {"chuong-trinh-hanh-dong": "cthd"}
+SOURCES = ("appendix", "prose")
 _ROMAN_QUARTER = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _QUARTER = re.compile(r"quý\s+((?:[IV]{1,3}\s*,\s*)*[IV]{1,3})(?:\s*(?:/|năm|\s)\s*(20\d\d))?", re.IGNORECASE)
@@ -111,6 +117,8 @@ class Task:
     lead_inherited: bool = False
     lead_ids: list[str] = field(default_factory=list)
     support_ids: list[str] = field(default_factory=list)
+    source: str = "appendix"
+    quote: str = ""
 
 
 @dataclass
@@ -165,6 +173,7 @@ class Records:
     tasks: list[Task] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
+    duties: list[Task] = field(default_factory=list)
     agencies: AgencyIndex = field(default_factory=AgencyIndex)
 
 
@@ -292,11 +301,45 @@ def records_from_rows(doc_id: str, rows: Iterable[TableRow], records: Records | 
     return records
 
 
+def records_from_prose(doc_id: str, duties: Iterable[Responsibility], records: Records | None = None) -> Records:
+    """Prose duties as tasks with source "prose": the body as written is the lead cell, no deadline is read."""
+    records = records or Records()
+    prefix = _DOC_PREFIX.get(doc_id, doc_id)
+    for n, duty in enumerate(duties, 1):
+        lead, lead_ids = _agencies(records.agencies, duty.body_text)
+        support, support_ids = _agencies(records.agencies, duty.support_text) if duty.support_text else ([], [])
+        records.duties.append(
+            Task(
+                id=f"{prefix}-prose-{n:03d}",
+                doc_id=doc_id,
+                appendix="",
+                number=duty.number,
+                text=duty.text,
+                lead=lead,
+                support=support,
+                deadline=Deadline(text=""),
+                output="",
+                note="",
+                group=" > ".join(duty.section),
+                line_start=duty.line_start,
+                line_end=duty.line_end,
+                lead_text=duty.body_text,
+                support_text=duty.support_text,
+                lead_ids=lead_ids,
+                support_ids=support_ids,
+                source="prose",
+                quote=duty.quote,
+            )
+        )
+    return records
+
+
 def collect_records(documents: Iterable[ParsedDocument]) -> Records:
     records = Records()
     for document in documents:
         rows = [block.row for block in document.blocks if block.kind == "table_row" and block.row is not None]
         records_from_rows(document.info.doc_id, rows, records)
+        records_from_prose(document.info.doc_id, extract_responsibilities(document), records)
     return records
 
 
@@ -304,7 +347,7 @@ _SCHEMA = """
 CREATE TABLE agencies (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, aliases TEXT NOT NULL);
 CREATE TABLE agency_keys (key TEXT PRIMARY KEY, agency_id TEXT NOT NULL REFERENCES agencies(id));
 CREATE TABLE tasks (id TEXT PRIMARY KEY, doc_id TEXT, appendix TEXT, number TEXT, seq INTEGER, body TEXT NOT NULL,
-    search TEXT NOT NULL, due TEXT, year_to INTEGER, record TEXT NOT NULL);
+    search TEXT NOT NULL, due TEXT, year_to INTEGER, record TEXT NOT NULL, source TEXT NOT NULL);
 CREATE TABLE task_agencies (task_id TEXT REFERENCES tasks(id), agency_id TEXT REFERENCES agencies(id), role TEXT);
 CREATE TABLE targets (id TEXT PRIMARY KEY, doc_id TEXT, seq INTEGER, search TEXT NOT NULL, record TEXT NOT NULL);
 CREATE TABLE target_agencies (target_id TEXT REFERENCES targets(id), agency_id TEXT REFERENCES agencies(id));
@@ -336,13 +379,14 @@ def write_registry(records: Records, path: Path) -> Path:
                 )
                 for key in index.keys_of(agency):
                     connection.execute("INSERT INTO agency_keys VALUES (?, ?)", (key, agency.id))
-            for seq, task in enumerate(records.tasks):
+            for seq, task in enumerate([*records.tasks, *records.duties]):
                 connection.execute(
-                    "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         task.id, task.doc_id, task.appendix, task.number, seq, task.text,
                         _search_text(task.text, task.output, task.group, task.lead_text, task.support_text),
                         task.deadline.due, task.deadline.year_to, json.dumps(asdict(task), ensure_ascii=False),
+                        task.source,
                     ),
                 )
                 for role, ids in (("lead", task.lead_ids), ("support", task.support_ids)):
@@ -445,10 +489,14 @@ class Registry:
         doc_id: str | None = None,
         limit: int = 100,
         role: str = "lead",
+        source: str | None = None,
     ) -> list[Task]:
-        """Tasks filtered by agency (role "lead", "support" or "any"), words of `q` (accent-insensitive), deadline."""
+        """Tasks filtered by agency (role "lead", "support" or "any"), words of `q` (accent-insensitive), deadline,
+        and where they are written (`source` "appendix" or "prose"; both when None)."""
         if role not in {"lead", "support", "any"}:
             raise ValueError(f"role must be lead, support or any, got {role!r}")
+        if source is not None and source not in SOURCES:
+            raise ValueError(f"source must be appendix or prose, got {source!r}")
         if limit <= 0:
             raise ValueError(f"limit must be positive, got {limit}")
         sql = ["SELECT record FROM tasks WHERE 1 = 1"]
@@ -467,6 +515,9 @@ class Registry:
         if doc_id is not None:
             sql.append("AND doc_id = ?")
             params.append(doc_id)
+        if source is not None:
+            sql.append("AND source = ?")
+            params.append(source)
         sql.append("ORDER BY seq LIMIT ?")
         params.append(limit)
         return [_task_from_json(r[0]) for r in self._db.execute(" ".join(sql), params)]

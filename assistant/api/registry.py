@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from assistant.api.deps import check_doc_ids, get_services
-from assistant.api.schemas import AgencyList, ErrorResponse, ProjectList, TargetList, TaskList
+from assistant.api.schemas import AgencyList, ErrorResponse, ProjectList, TargetList, TaskList, TaskOut
 from assistant.services import Services
 from ingest.registry import Registry, UnknownAgencyError
 from ingest.store import CorruptIndexError
@@ -41,13 +41,18 @@ def tasks(
     due_before: str | None = Query(default=None, max_length=10, description="Năm (2027) hoặc ngày ISO (2027-06-30)."),
     doc_id: str | None = Query(default=None, max_length=100),
     role: str = Query(default="lead", pattern="^(lead|support|any)$"),
+    source: str | None = Query(default=None, pattern="^(appendix|prose)$", description="Bảng phụ lục hay phần văn xuôi (mặc định: cả hai)."),
     limit: int = Query(default=100, ge=1, le=1000),
     services: Services = Depends(get_services),
 ) -> TaskList:
     if doc_id is not None:
         check_doc_ids(services.index(), [doc_id])
+    documents = services.index().documents
     with _registry(services) as registry:
-        return TaskList(tasks=registry.tasks(agency=agency, q=q, due_before=due_before, doc_id=doc_id, limit=limit, role=role))
+        found = registry.tasks(agency=agency, q=q, due_before=due_before, doc_id=doc_id, limit=limit, role=role, source=source)
+    return TaskList(
+        tasks=[TaskOut.from_task(t, documents.get(t.doc_id, {}).get("info", {}).get("title", t.doc_id)) for t in found]
+    )
 
 
 @router.get("/targets", response_model=TargetList, responses=ERRORS)

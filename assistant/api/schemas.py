@@ -194,8 +194,54 @@ def ask_out(answer) -> AskResponse:
     )
 
 
+class TaskOut(BaseModel):
+    """A registry task in the contract's shape: `task` is the text, `deadline` as written, `due` parsed."""
+
+    id: str
+    task: str
+    lead: list[str]
+    support: list[str]
+    deadline: str
+    due: str | None = None
+    deadline_parsed: dict | None = None
+    output: str
+    note: str
+    group: str
+    doc_id: str
+    doc_title: str
+    section: str
+    source: str = "appendix"
+    number: str = ""
+    line_start: int = 0
+    line_end: int = 0
+
+    @classmethod
+    def from_task(cls, task: Task, doc_title: str) -> "TaskOut":
+        deadline = task.deadline
+        section = " > ".join(part for part in (task.appendix, task.group) if part)
+        return cls(
+            id=task.id,
+            task=task.text,
+            lead=task.lead,
+            support=task.support,
+            deadline=deadline.text,
+            due=deadline.due,
+            deadline_parsed={k: v for k, v in vars(deadline).items() if k != "text"},
+            output=task.output,
+            note=task.note,
+            group=task.group,
+            doc_id=task.doc_id,
+            doc_title=doc_title,
+            section=section,
+            source=getattr(task, "source", "appendix"),
+            number=task.number,
+            line_start=task.line_start,
+            line_end=task.line_end,
+        )
+
+
 class TaskList(BaseModel):
-    tasks: list[Task]
+    tasks: list[TaskOut]
 
 
 class TargetList(BaseModel):

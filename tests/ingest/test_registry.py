@@ -161,3 +161,20 @@ def test_registry_file_is_replaced_atomically(built, tmp_path):
 def test_missing_registry_is_reported(tmp_path):
     with pytest.raises(FileNotFoundError, match="registry .*nothing.sqlite does not exist"):
         Registry(tmp_path / "nothing.sqlite")
+
+
+def test_prose_duties_are_tasks_with_their_source(built):
+    records, registry, _ = built
+    # IV. TỔ CHỨC THỰC HIỆN of the programme: 3 + 1 + 3 + 2 + 5 (the heading's own bullet and four named bodies) + 1
+    # bullets and paragraphs carry a duty; the closing exhortation and the "replaces ..." note do not.
+    assert len(records.duties) == 15 and {d.source for d in records.duties} == {"prose"}
+    assert len(registry.tasks(source="appendix", limit=1000)) == 213
+    office = registry.tasks(agency="van phong thanh uy", source="prose")
+    assert [t.lead_text for t in office] == ["Văn phòng Thành ủy"]
+    assert office[0].quote.startswith("- Văn phòng Thành ủy chủ trì") or office[0].quote.startswith("Văn phòng Thành ủy chủ trì")
+    both = registry.tasks(agency="Văn phòng Thành ủy")
+    assert {t.source for t in both} == {"appendix", "prose"}
+    party_committee = registry.tasks(agency="Đảng ủy UBND thành phố", source="prose")
+    assert len(party_committee) == 3 and all(t.lead_ids == ["dang-uy-uy-ban-nhan-dan"] for t in party_committee)
+    with pytest.raises(ValueError, match="source must be appendix or prose, got 'table'"):
+        registry.tasks(source="table")
