@@ -72,7 +72,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from assistant.services import Services
-    from ingest.store import IndexProblem
+    from ingest.store import IndexProblem, NoIndexError
 
     # A server embeds one short query at a time: OpenMP threads spinning while they wait for work only fight
     # other processes for the cores (on a busy 2-core machine /search p50 went 88 ms -> 43 ms with one thread).
@@ -80,8 +80,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     try:
         Services(settings).index()
-    except IndexProblem as error:
+    except NoIndexError as error:
         print(f"warning: {error}\n  serving anyway; /health reports no_index until `vankien ingest` has run", file=sys.stderr)
+    except IndexProblem as error:
+        print(f"warning: {error}\n  serving anyway; /health reports index_error until the index is fixed", file=sys.stderr)
     uvicorn.run(
         "assistant.api.app:create_app",
         factory=True,
@@ -157,6 +159,91 @@ def cmd_ask(args: argparse.Namespace) -> int:
         for hit in response.closest[:3]:
             title = documents.get(hit.doc_id, {}).get("info", {}).get("short_title") or hit.doc_title
             print(f"  - {title} — {hit.section} ({hit.chunk_id})\n    {_shorten(hit.text, 200)}")
+    return 0
+
+
+def cmd_study(args: argparse.Namespace) -> int:
+    """A study pack on a topic, as Markdown on stdout or in a .md/.docx file."""
+    from assistant.services import Services
+    from assistant.study import build_study_pack, to_docx, to_markdown
+
+    services = Services(get_settings())
+    pack, code = _in_process(lambda: build_study_pack(services, args.topic, args.doc or None))
+    if code:
+        return code
+    if args.format == "docx":
+        output = Path(args.output or "on-tap.docx")
+        to_docx(pack, output)
+        print(f"Đã ghi / written: {output}", file=sys.stderr)
+    elif args.output:
+        Path(args.output).write_text(to_markdown(pack), encoding="utf-8")
+        print(f"Đã ghi / written: {args.output}", file=sys.stderr)
+    else:
+        print(to_markdown(pack))
+    return 0
+
+
+TASK_COLUMNS = (
+    "Mã", "Nguồn", "Văn kiện", "Phụ lục / mục", "Số", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp",
+    "Thời gian thực hiện/hoàn thành", "Hạn cuối", "Kết quả/Sản phẩm",
+)
+
+
+def _task_row(task) -> list[str]:
+    place = task.appendix or task.group.split(" > ")[-1]
+    return [
+        task.id, task.source, task.doc_id, place, task.number, task.text, task.lead_text, task.support_text,
+        task.deadline.text, task.deadline.due or "", task.output,
+    ]
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    """Tasks of an agency (accent-insensitive, abbreviations allowed) as a table, CSV or XLSX."""
+    import csv
+
+    from assistant.services import Services
+
+    services = Services(get_settings())
+
+    def query():
+        try:
+            registry = services.registry()
+        except FileNotFoundError as error:
+            raise ValueError(f"{error}; run `vankien ingest`") from error
+        try:
+            return registry.tasks(agency=args.agency, q=args.q, due_before=args.due_before, limit=args.limit, role=args.role)
+        finally:
+            registry.close()
+
+    tasks, code = _in_process(query)
+    if code:
+        return code
+    rows = [_task_row(t) for t in tasks]
+    if args.csv:
+        with open(args.csv, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(TASK_COLUMNS)
+            writer.writerows(rows)
+    if args.xlsx:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Nhiệm vụ"
+        sheet.append(list(TASK_COLUMNS))
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+        book.save(args.xlsx)
+    for path in (args.csv, args.xlsx):
+        if path:
+            print(f"Đã ghi {len(rows)} nhiệm vụ / written: {path}", file=sys.stderr)
+    if not (args.csv or args.xlsx):
+        if not rows:
+            print("Không có nhiệm vụ nào / no tasks.")
+        for task in tasks:
+            deadline = f" — hạn: {task.deadline.text}" if task.deadline.text else ""
+            print(f"{task.id:<22} {_shorten(task.text, 110)}\n    chủ trì: {task.lead_text}{deadline}")
     return 0
 
 
@@ -249,6 +336,24 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the /ask response as JSON")
     ask.add_argument("--doc", action="extend", nargs="+", metavar="DOC_ID", help="only these documents")
     ask.set_defaults(func=cmd_ask)
+
+    study = sub.add_parser("study", help="a study pack (outline, figures, quiz, agencies) on a topic")
+    study.add_argument("topic")
+    study.add_argument("--format", choices=["md", "docx"], default="md", help="md (default, stdout unless -o) or docx")
+    study.add_argument("-o", "--output", help="file to write (default for docx: on-tap.docx)")
+    study.add_argument("--doc", action="extend", nargs="+", metavar="DOC_ID", help="only these documents")
+    study.set_defaults(func=cmd_study)
+
+    tasks = sub.add_parser("tasks", help="tasks an agency leads (or supports), from the appendix tables and the prose")
+    tasks.add_argument("--agency", help="agency, any spelling (\"so tai chinh\", \"UBND TP\", \"BQL KKT\")")
+    tasks.add_argument("--q", help="words the task must contain (accent-insensitive)")
+    tasks.add_argument("--due-before", help="a year (2027) or an ISO date (2027-06-30)")
+    tasks.add_argument("--role", choices=["lead", "support", "any"], default="lead")
+    tasks.add_argument("--limit", type=int, default=1000)
+    output = tasks.add_mutually_exclusive_group()
+    output.add_argument("--csv", metavar="FILE", help="write a CSV file (UTF-8, opens in Excel)")
+    output.add_argument("--xlsx", metavar="FILE", help="write an Excel workbook")
+    tasks.set_defaults(func=cmd_tasks)
 
     evaluate = sub.add_parser("eval", help="retrieval and answer metrics on the evaluation questions")
     evaluate.add_argument("--questions", help="a questions.jsonl file (default: tests/eval/questions.jsonl)")

@@ -1,4 +1,4 @@
-"""Vankien's Vietnamese web front end: chat with citations, the task registry and the source viewer.
+"""Vankien's Vietnamese web front end: chat with citations, the task registry, study packs and the source viewer.
 
 It talks to the HTTP API only (VANKIEN_API_URL, VANKIEN_API_KEY), so it can run on another machine than
 the index and never sees anything the API would not show a client.
@@ -26,7 +26,8 @@ MAX_TURN_CHARS = 4000
 PAGE_CHAT = "Hỏi đáp"
 PAGE_TASKS = "Nhiệm vụ & cơ quan"
 PAGE_SOURCE = "Văn bản nguồn"
-PAGES = [PAGE_CHAT, PAGE_TASKS, PAGE_SOURCE]
+PAGE_STUDY = "Soạn bài"
+PAGES = [PAGE_CHAT, PAGE_TASKS, PAGE_STUDY, PAGE_SOURCE]
 WHOLE_DOCUMENT = "(Toàn văn)"
 
 EXAMPLES = [
@@ -34,6 +35,21 @@ EXAMPLES = [
     ("Báo cáo viên", "Các đột phá chiến lược của nhiệm kỳ là gì?"),
     ("Cán bộ", "Cơ quan nào chủ trì xây dựng Đề án thành lập Khu thương mại tự do?"),
 ]
+
+STUDY_THEMES = [
+    "chuyển đổi số",
+    "xây dựng Đảng",
+    "phát triển văn hóa",
+    "các chỉ tiêu kinh tế - xã hội đến năm 2030",
+    "quốc phòng - an ninh",
+]
+MIN_TOPIC_CHARS = 2
+MAX_TOPIC_CHARS = 200
+EXPORTS = [
+    ("md", "Tải bài (Markdown)", "text/markdown"),
+    ("docx", "Tải bài (Word .docx)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+]
+OPTION_LETTERS = "ABCDEFGH"
 
 STOPWORDS = {
     "là", "gì", "của", "và", "các", "những", "nào", "bao", "nhiêu", "có", "không", "được", "cho", "với", "trong",
@@ -113,6 +129,18 @@ def api_post(path: str, body: dict) -> dict:
     if response.status_code >= 400:
         raise _error_for(response)
     return response.json()
+
+
+FILENAME = re.compile(r'filename="?([^";]+)"?')
+
+
+def api_download(path: str, body: dict, params: dict) -> tuple[bytes, str]:
+    """A file the API sends as an attachment: its bytes and the file name the server chose."""
+    response = _request("POST", path, json=body, params=params)
+    if response.status_code >= 400:
+        raise _error_for(response)
+    found = FILENAME.search(response.headers.get("content-disposition", ""))
+    return response.content, found.group(1) if found else f"vankien-on-tap.{params.get('format', 'md')}"
 
 
 def health() -> dict:
@@ -520,6 +548,181 @@ def tasks_page(doc_ids: list[str] | None) -> None:
     st.download_button("Tải bảng (CSV)", data=rows_csv(rows), file_name="vankien-nhiem-vu.csv", mime="text/csv")
 
 
+def choose_theme(theme: str) -> None:
+    """Button callback: runs before the topic box is drawn, so it may set the box's value."""
+    st.session_state["study_topic"] = theme
+
+
+def study_pack(topic: str, doc_ids: list[str] | None) -> dict:
+    """The pack and both downloads for this topic and filter, fetched once: expanders and downloads rerun the page."""
+    key = (" ".join(topic.split()).lower(), tuple(sorted(doc_ids or [])))
+    kept = st.session_state.get("study_pack")
+    if kept and kept["key"] == key:
+        return kept
+    body = {"topic": topic, "doc_ids": doc_ids}
+    with st.spinner(f"Đang soạn bài ôn tập về “{topic}”…"):
+        pack = api_post("/study", body)
+        files = {fmt: api_download("/study/export", body, {"format": fmt}) for fmt, _, _ in EXPORTS}
+    kept = {"key": key, "pack": pack, "files": files}
+    st.session_state["study_pack"] = kept
+    return kept
+
+
+def numbered(citations: list[dict], start: int) -> list[dict]:
+    return [citation | {"n": start + i} for i, citation in enumerate(citations)]
+
+
+def as_plain_markdown(text: str) -> str:
+    """Document text for st.markdown: blanks (____), asterisks and `$` must show as typed."""
+    return as_markdown(text).replace("_", "\\_").replace("*", "\\*")
+
+
+def figure_rows(figures: list[dict]) -> list[dict]:
+    rows = []
+    for figure in figures:
+        others = [
+            f"{other['value']} {other['unit']}".strip() + f" ({short_title(other['doc_id'], other['doc_id'])})"
+            for other in figure.get("other_values", [])
+        ]
+        rows.append({
+            "Chỉ tiêu": figure["label"],
+            "Giá trị": f"{figure['value']} {figure['unit']}".strip(),
+            "Năm": str(figure["year"] or ""),
+            "Văn kiện": short_title(figure["doc_id"], figure["doc_id"]),
+            "Đối chiếu": ("⚠ Khác: " + "; ".join(others)) if figure.get("conflict") else "; ".join(others),
+        })
+    return rows
+
+
+def agency_rows(agencies: list[dict]) -> list[dict]:
+    return [
+        {
+            "Cơ quan": agency["name"],
+            "Chủ trì": agency["lead"],
+            "Phối hợp": agency["support"],
+            "Nhiệm vụ tiêu biểu": agency["examples"][0] if agency["examples"] else "",
+        }
+        for agency in agencies
+    ]
+
+
+def render_outline(outline: list[dict], topic: str) -> None:
+    st.subheader(f"Dàn ý ({len(outline)} ý)")
+    n = 1
+    for i, point in enumerate(outline, start=1):
+        cited = numbered(point["citations"], n)
+        n += len(cited)
+        marks = " ".join(f"[{c['n']}]" for c in cited)
+        st.markdown(f"**{i}.** {as_plain_markdown(point['text'])} {marks}")
+        render_citations(cited, topic, f"study-{i}")
+
+
+def render_figures(figures: list[dict]) -> None:
+    st.subheader(f"Số liệu chính ({len(figures)})")
+    if not figures:
+        st.caption("Không tìm thấy số liệu gắn với chủ đề này.")
+        return
+    conflicts = sum(1 for f in figures if f.get("conflict"))
+    if conflicts:
+        st.warning(
+            f"{conflicts} chỉ tiêu được các văn kiện ghi khác nhau (đánh dấu ⚠ ở cột Đối chiếu): "
+            "khi giảng, hãy nói rõ số liệu lấy theo văn kiện nào."
+        )
+    st.dataframe(
+        figure_rows(figures),
+        width="stretch",
+        hide_index=True,
+        column_config={
+            "Chỉ tiêu": st.column_config.TextColumn(width="medium"),
+            "Giá trị": st.column_config.TextColumn(width="medium"),
+            "Năm": st.column_config.TextColumn(width="small"),
+            "Đối chiếu": st.column_config.TextColumn(width="medium"),
+        },
+    )
+    with st.expander("Căn cứ của các số liệu"):
+        for figure in figures:
+            for citation in figure["citations"][:1]:
+                title = short_title(citation["doc_id"], citation["doc_title"])
+                st.markdown(f"**{as_plain_markdown(figure['label'])}** — {title}, {citation['section'].split(' > ')[-1] or 'Phần mở đầu'}")
+                st.markdown(f"<blockquote>{html.escape(citation['quote'])}</blockquote>", unsafe_allow_html=True)
+
+
+def render_quiz(quiz: list[dict]) -> None:
+    st.subheader(f"Câu hỏi ôn tập ({len(quiz)} câu)")
+    for i, item in enumerate(quiz, start=1):
+        st.markdown(f"**Câu {i}.** {as_plain_markdown(item['question'])}")
+        options = item.get("options") or []
+        if options:
+            st.markdown("  \n".join(f"{OPTION_LETTERS[j]}. {as_plain_markdown(o)}" for j, o in enumerate(options)))
+        else:
+            st.caption("Điền vào chỗ trống.")
+        with st.expander(f"Đáp án câu {i}"):
+            letter = next((OPTION_LETTERS[j] for j, o in enumerate(options) if o == item["answer"]), "")
+            st.markdown(f"**{letter + '. ' if letter else ''}{as_plain_markdown(item['answer'])}**")
+            for citation in item["citations"][:1]:
+                st.caption(f"{short_title(citation['doc_id'], citation['doc_title'])} — {citation['section'] or 'Phần mở đầu'}")
+                st.markdown(f"<blockquote>{highlight(citation['quote'], item['answer'])}</blockquote>", unsafe_allow_html=True)
+
+
+def render_agencies(agencies: list[dict]) -> None:
+    st.subheader("Cơ quan chịu trách nhiệm")
+    if not agencies:
+        st.caption("Danh mục nhiệm vụ không giao việc nào về chủ đề này cho một cơ quan cụ thể.")
+        return
+    st.caption("Số nhiệm vụ về chủ đề này mà mỗi cơ quan chủ trì hoặc phối hợp, theo các phụ lục nhiệm vụ.")
+    st.dataframe(
+        agency_rows(agencies),
+        width="stretch",
+        hide_index=True,
+        column_config={"Nhiệm vụ tiêu biểu": st.column_config.TextColumn(width="large")},
+    )
+
+
+def study_page(doc_ids: list[str] | None) -> None:
+    st.header("Soạn bài ôn tập theo chủ đề")
+    st.caption(
+        "Dàn ý có trích dẫn, số liệu chính, 10 câu hỏi ôn tập và các cơ quan chịu trách nhiệm, "
+        "soạn từ các văn kiện; tải về dạng Markdown hoặc Word."
+    )
+    themes = st.container(horizontal=True)
+    for i, theme in enumerate(STUDY_THEMES):
+        themes.button(theme, key=f"study-theme-{i}", on_click=choose_theme, args=(theme,))
+    left, right = st.columns([5, 1], vertical_alignment="bottom")
+    topic = left.text_input(
+        "Chủ đề", key="study_topic", max_chars=MAX_TOPIC_CHARS, placeholder="VD: chuyển đổi số, phát triển kinh tế biển…"
+    ).strip()
+    asked = right.button("Soạn bài", key="study_build", type="primary", width="stretch")
+    if doc_ids:
+        st.caption(f"Chỉ dùng {len(doc_ids)} văn kiện đã chọn ở thanh bên.")
+    if len(topic) < MIN_TOPIC_CHARS:
+        if asked or topic:
+            st.warning(f"Hãy nhập chủ đề ôn tập (ít nhất {MIN_TOPIC_CHARS} ký tự) hoặc chọn một chủ đề gợi ý ở trên.")
+        else:
+            st.info("Nhập một chủ đề rồi bấm **Soạn bài**, hoặc chọn một chủ đề gợi ý ở trên.")
+        return
+    try:
+        kept = study_pack(topic, doc_ids)
+    except ApiError as error:
+        st.error(str(error))
+        return
+    pack = kept["pack"]
+    if not pack["outline"] and not pack["quiz"]:
+        st.info(f"Các văn kiện không có nội dung đủ rõ về “{topic}”. Hãy thử một chủ đề khác hoặc diễn đạt ngắn gọn hơn.")
+        return
+    st.divider()
+    st.markdown(f"### Chủ đề: {as_plain_markdown(pack['topic'])}")
+    if pack["sources"]:
+        st.caption("Nguồn: " + "; ".join(s.get("short_title") or s["title"] for s in pack["sources"]))
+    downloads = st.container(horizontal=True)
+    for fmt, label, mime in EXPORTS:
+        data, file_name = kept["files"][fmt]
+        downloads.download_button(label, data=data, file_name=file_name, mime=mime, key=f"study-download-{fmt}", on_click="ignore")
+    render_outline(pack["outline"], pack["topic"])
+    render_figures(pack["figures"])
+    render_quiz(pack["quiz"])
+    render_agencies(pack["agencies"])
+
+
 def section_options(detail: dict) -> list[str]:
     """Every section path in document order, including the parents of table rows' deeper paths."""
     seen: dict[str, None] = {}
@@ -588,6 +791,8 @@ def main() -> None:
     page = st.session_state["page"]
     if page == PAGE_TASKS:
         tasks_page(doc_ids)
+    elif page == PAGE_STUDY:
+        study_page(doc_ids)
     elif page == PAGE_SOURCE:
         source_page()
     else:

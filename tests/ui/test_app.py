@@ -152,3 +152,83 @@ def test_api_key_is_sent_and_a_missing_key_is_explained(monkeypatch, built_data_
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def open_study_page(monkeypatch, base_url: str) -> AppTest:
+    app = launch(monkeypatch, base_url)
+    app.sidebar.radio[0].set_value("Soạn bài").run(timeout=TIMEOUT)
+    assert not app.exception, app.exception
+    return app
+
+
+def test_study_page_builds_a_pack_for_a_suggested_theme(monkeypatch, live_server):
+    app = open_study_page(monkeypatch, live_server)
+    labels = [button.label for button in app.button]
+    assert "các chỉ tiêu kinh tế - xã hội đến năm 2030" in labels and "quốc phòng - an ninh" in labels
+
+    app.button(key="study-theme-0").click().run(timeout=TIMEOUT)
+    assert not app.exception, app.exception
+    assert not app.main.error, [e.value for e in app.main.error]
+    assert app.text_input(key="study_topic").value == "chuyển đổi số"
+
+    points = [m.value for m in app.markdown if m.value.startswith("**1.** ")]
+    assert points and "[1]" in points[0], points
+    cards = [expander.label for expander in app.expander]
+    assert any(label.startswith("[1] ") for label in cards), cards
+    questions = [m.value for m in app.markdown if m.value.startswith("**Câu ")]
+    assert len(questions) == 10, questions
+    assert sum(label.startswith("Đáp án câu ") for label in cards) == 10
+    assert len(app.dataframe) == 2
+    assert app.dataframe[1].value["Cơ quan"].str.contains("Sở Khoa học và Công nghệ").any()
+
+    downloads = {button.key for button in app.get("download_button")}
+    assert downloads == {"study-download-md", "study-download-docx"}
+    files = app.session_state["study_pack"]["files"]
+    markdown, name = files["md"]
+    assert name == "on-tap-chuyen-doi-so.md" and "chuyển đổi số" in markdown.decode("utf-8")
+    assert files["docx"][0][:2] == b"PK" and files["docx"][1].endswith(".docx")
+
+    cited = app.session_state["study_pack"]["pack"]["outline"][0]["citations"][0]
+    app.button(key="open-study-1-1").click().run(timeout=TIMEOUT)
+    assert app.session_state["page"] == "Văn bản nguồn"
+    assert any(cited["chunk_id"] in box.value for box in app.success)
+
+
+def test_study_page_keeps_to_the_documents_chosen_in_the_sidebar(monkeypatch, live_server):
+    app = open_study_page(monkeypatch, live_server)
+    app.sidebar.multiselect(key="doc_filter").set_value(["chuong-trinh-hanh-dong"]).run(timeout=TIMEOUT)
+    app.text_input(key="study_topic").set_value("chuyển đổi số").run(timeout=TIMEOUT)
+    assert not app.exception, app.exception
+    pack = app.session_state["study_pack"]["pack"]
+    assert pack["outline"]
+    assert {c["doc_id"] for point in pack["outline"] for c in point["citations"]} == {"chuong-trinh-hanh-dong"}
+    assert any("1 văn kiện đã chọn" in c.value for c in app.caption)
+
+
+def test_study_page_conflicting_figures_are_flagged(monkeypatch, live_server):
+    app = open_study_page(monkeypatch, live_server)
+    app.button(key="study-theme-3").click().run(timeout=TIMEOUT)
+    assert not app.exception, app.exception
+    figures = app.dataframe[0].value
+    flagged = figures[figures["Đối chiếu"].str.startswith("⚠")]
+    assert len(flagged) > 0 and "Tăng trưởng GRDP" in set(flagged["Chỉ tiêu"])
+    assert any("ghi khác nhau" in w.value for w in app.warning)
+
+
+def test_study_page_asks_for_a_topic_instead_of_building_an_empty_one(monkeypatch, live_server):
+    app = open_study_page(monkeypatch, live_server)
+    assert any("chọn một chủ đề gợi ý" in box.value for box in app.info)
+    app.button(key="study_build").click().run(timeout=TIMEOUT)
+    assert any("Hãy nhập chủ đề ôn tập" in w.value for w in app.warning)
+    app.text_input(key="study_topic").set_value("a").run(timeout=TIMEOUT)
+    assert any("ít nhất 2 ký tự" in w.value for w in app.warning)
+    assert not app.dataframe and "study_pack" not in app.session_state
+
+
+def test_study_page_says_when_the_api_is_unreachable(monkeypatch):
+    dead = f"http://127.0.0.1:{free_port()}"
+    app = open_study_page(monkeypatch, dead)
+    app.button(key="study-theme-1").click().run(timeout=TIMEOUT)
+    assert not app.exception, app.exception
+    shown = " ".join(e.value for e in app.main.error)
+    assert dead in shown and "vankien serve" in shown

@@ -101,3 +101,37 @@ def test_chat_in_a_real_browser(streamlit_url, live_server):
         finally:
             browser.close()
     assert (ARTIFACTS / "ui_chat.png").stat().st_size > 10_000
+
+
+@pytest.mark.browser
+def test_study_page_in_a_real_browser(streamlit_url):
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+            page.goto(streamlit_url, wait_until="domcontentloaded")
+            expect(page.get_by_text("Văn kiện: 5")).to_be_visible(timeout=60_000)
+            page.get_by_test_id("stSidebar").get_by_text("Soạn bài", exact=True).click()
+            page.get_by_role("button", name="chuyển đổi số", exact=True).click()
+
+            expect(page.get_by_text("Câu hỏi ôn tập (10 câu)")).to_be_visible(timeout=60_000)
+            expect(page.get_by_test_id("stDownloadButton")).to_have_count(2, timeout=30_000)
+            expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
+            card = page.get_by_test_id("stExpander").filter(has_text="[1]").first
+            card.locator("summary").click()
+            expect(card.locator("blockquote")).to_be_visible(timeout=10_000)
+            answer = page.get_by_test_id("stExpander").filter(has_text="Đáp án câu 1").first
+            answer.locator("summary").click()
+            expect(answer.locator("blockquote")).to_be_visible(timeout=10_000)
+            page.set_viewport_size({"width": 1400, "height": 2400})
+            page.get_by_test_id("stMain").evaluate("main => main.scrollTo(0, 0)")
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "ui_study.png"), full_page=True)
+        finally:
+            browser.close()
+    assert (ARTIFACTS / "ui_study.png").stat().st_size > 10_000

@@ -1,0 +1,222 @@
+"""Study packs over the real corpus: every point, figure and quiz answer is backed by the passage it cites."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import httpx
+import pytest
+from docx import Document
+
+from assistant.study import build_study_pack, figures_in, to_docx, to_markdown, validate_topic
+from ingest.normalize import fold
+
+THEMES = [
+    "chuyển đổi số",
+    "xây dựng Đảng",
+    "phát triển văn hóa",
+    "các chỉ tiêu kinh tế - xã hội đến năm 2030",
+    "quốc phòng - an ninh",
+]
+
+
+@pytest.fixture(scope="module")
+def packs(services):
+    return {theme: build_study_pack(services, theme, None) for theme in THEMES}
+
+
+def _in_chunk(index, citation) -> bool:
+    return citation.quote in index.by_id[citation.chunk_id].text
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_outline_points_are_quoted_from_their_passages(services, packs, theme):
+    pack, index = packs[theme], services.index()
+    assert 8 <= len(pack.outline) <= 15
+    for point in pack.outline:
+        assert point.citations, point.text
+        first = point.citations[0]
+        assert point.text in first.quote
+        for citation in point.citations:
+            assert _in_chunk(index, citation), (citation.chunk_id, citation.quote)
+            assert index.by_id[citation.chunk_id].doc_id == citation.doc_id
+    authority = index.authority
+    leads = [authority[p.citations[0].doc_id] for p in pack.outline]
+    assert leads == sorted(leads, reverse=True), "points are grouped by document, highest authority first"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_outline_points_are_on_the_topic(packs, theme):
+    words = {w for w in fold(theme).replace("-", " ").split() if len(w) > 2 and not w.isdigit()} - {"cac", "chi", "tieu", "den", "nam"}
+    for point in packs[theme].outline:
+        context = fold(f"{point.citations[0].section} {point.text}")
+        assert any(w in context for w in words), point.text
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_quiz_answers_occur_in_cited_passages_and_options_are_sound(services, packs, theme):
+    pack, index = packs[theme], services.index()
+    assert len(pack.quiz) == 10
+    questions = [fold(q.question) for q in pack.quiz]
+    assert len(set(questions)) == len(questions), "no question repeats"
+    kinds = {q.kind for q in pack.quiz}
+    assert kinds == {"blank", "choice"}, kinds
+    for item in pack.quiz:
+        citation = item.citations[0]
+        assert item.answer in citation.quote, (item.answer, citation.quote)
+        assert _in_chunk(index, citation)
+        if item.options is None:
+            assert "____" in item.question
+            continue
+        assert len(item.options) == 4
+        assert item.answer in item.options
+        normalised = [fold(o).replace(" ", "") for o in item.options]
+        assert len(set(normalised)) == 4, item.options
+        for option in item.options:
+            if option != item.answer:
+                assert fold(option).replace(" ", "") != fold(item.answer).replace(" ", "")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_figures_cite_their_values(services, packs, theme):
+    pack, index = packs[theme], services.index()
+    for figure in pack.figures:
+        assert figure.citations
+        for citation in figure.citations:
+            assert _in_chunk(index, citation)
+        assert figure.value in figure.citations[0].quote, (figure.label, figure.value)
+        for other in figure.other_values:
+            assert other.value in other.citations[0].quote
+            assert _in_chunk(index, other.citations[0])
+
+
+def test_targets_theme_has_the_main_figures_and_flags_differences(packs):
+    pack = packs["các chỉ tiêu kinh tế - xã hội đến năm 2030"]
+    assert len(pack.figures) >= 10
+    by_label = {fold(f.label): f for f in pack.figures}
+    grdp = next(f for label, f in by_label.items() if "thu ngan sach" in label)
+    assert grdp.value == "245.500" and grdp.unit == "tỷ đồng" and grdp.year == 2030
+    per_head = next(f for label, f in by_label.items() if "binh quan dau nguoi" in label)
+    assert per_head.value == "11.247" and per_head.doc_id == "nghi-quyet-dai-hoi"
+    assert per_head.conflict, "the political report drafted 11.380 USD, the resolution adopted 11.247"
+    assert {o.value for o in per_head.other_values} == {"11.380"}
+    for figure in pack.figures:
+        assert all(o.doc_id != figure.doc_id for o in figure.other_values) or not figure.conflict
+    assert pack.agencies and pack.agencies[0].lead >= 1
+
+
+def test_agencies_count_registry_tasks(packs):
+    agencies = {a.name: a for a in packs["quốc phòng - an ninh"].agencies}
+    assert agencies["Bộ Chỉ huy Quân sự thành phố"].lead >= 3
+    culture = packs["phát triển văn hóa"].agencies
+    assert culture[0].name == "Sở Văn hóa, Thể thao và Du lịch"
+    assert all(not a.name.lower().startswith("các ") for p in packs.values() for a in p.agencies)
+
+
+def test_figures_in_reads_label_value_unit_year():
+    found = figures_in("(5) Thu ngân sách nhà nước trên địa bàn đến năm 2030 đạt 245.500 tỷ đồng, trong đó thu nội địa đạt 122.000 tỷ đồng.")
+    assert found[0][:3] == ("Thu ngân sách nhà nước trên địa bàn", "245.500", "tỷ đồng")
+    assert found[0][4] == 2030
+    assert found[1][:3] == ("Thu nội địa", "122.000", "tỷ đồng")
+
+
+def test_doc_filter_keeps_the_pack_inside_the_documents(services):
+    pack = build_study_pack(services, "chuyển đổi số", ["nghi-quyet-dai-hoi"])
+    cited = {c.doc_id for p in pack.outline for c in p.citations} | {c.doc_id for q in pack.quiz for c in q.citations}
+    assert cited == {"nghi-quyet-dai-hoi"}
+
+
+@pytest.mark.parametrize(
+    ("topic", "message"),
+    [("", "at least 2"), ("   ", "at least 2"), ("x" * 10_000, "at most 200")],
+)
+def test_bad_topics_are_rejected(services, topic, message):
+    with pytest.raises(ValueError, match=message):
+        build_study_pack(services, topic, None)
+    with pytest.raises(ValueError, match=message):
+        validate_topic(topic)
+
+
+def test_unknown_doc_id_is_rejected(services):
+    with pytest.raises(KeyError, match="khong-co"):
+        build_study_pack(services, "chuyển đổi số", ["khong-co"])
+
+
+def test_markdown_and_docx_carry_the_sources(packs, tmp_path):
+    pack = packs["chuyển đổi số"]
+    markdown = to_markdown(pack)
+    assert "## Nguồn" in markdown
+    for source in pack.sources:
+        assert source.title in markdown
+    assert all(item.question in markdown for item in pack.quiz)
+    path = tmp_path / "pack.docx"
+    to_docx(pack, path)
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "Nguồn" in text
+    for source in pack.sources:
+        assert source.title in text
+    assert pack.outline[0].text in text
+
+
+def test_api_returns_the_pack(live_server):
+    response = httpx.post(f"{live_server}/study", json={"topic": "chuyển đổi số"}, timeout=120)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["topic"] == "chuyển đổi số"
+    assert {"topic", "outline", "figures", "quiz", "agencies", "sources"} <= set(body)
+    point = body["outline"][0]
+    assert set(point) >= {"text", "citations"}
+    assert set(point["citations"][0]) >= {"doc_id", "doc_title", "section", "quote"}
+    if body["figures"]:
+        assert set(body["figures"][0]) >= {"label", "value", "unit", "year", "citations"}
+    question = body["quiz"][0]
+    assert set(question) >= {"question", "options", "answer", "citations"}
+    assert len(body["quiz"]) == 10
+
+
+def test_api_exports_markdown_and_docx(live_server):
+    md = httpx.post(f"{live_server}/study/export", params={"format": "md"}, json={"topic": "xây dựng Đảng"}, timeout=120)
+    assert md.status_code == 200, md.text
+    assert md.headers["content-type"].startswith("text/markdown")
+    assert "## Nguồn" in md.text
+    docx = httpx.get(f"{live_server}/study/export", params={"topic": "xây dựng Đảng", "format": "docx"}, timeout=120)
+    assert docx.status_code == 200, docx.text
+    assert re.search(r'filename="on-tap-xay-dung-dang\.docx"', docx.headers["content-disposition"])
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "Nguồn" in text and "Nghị quyết Đại hội Đảng bộ thành phố" in text
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"topic": ""}, 422),
+        ({"topic": "   "}, 422),
+        ({"topic": "x" * 10_000}, 422),
+        ({}, 422),
+        ({"topic": "chuyển đổi số", "doc_ids": ["khong-co"]}, 404),
+    ],
+)
+def test_api_rejects_bad_requests_with_a_message(live_server, body, status):
+    response = httpx.post(f"{live_server}/study", json=body, timeout=60)
+    assert response.status_code == status, response.text
+    assert response.json()["message"]
+
+
+def test_api_rejects_an_unknown_export_format(live_server):
+    response = httpx.post(f"{live_server}/study/export", params={"format": "pdf"}, json={"topic": "chuyển đổi số"}, timeout=60)
+    assert response.status_code == 422
+    assert "format" in response.json()["message"]
+
+
+def test_cli_writes_a_docx_and_rejects_a_bad_topic(built_data_dir, tmp_path):
+    from tests.assistant.test_cli_query import vankien
+
+    output = tmp_path / "on-tap.docx"
+    result = vankien(built_data_dir, "study", "quốc phòng - an ninh", "--format", "docx", "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    text = "\n".join(p.text for p in Document(str(output)).paragraphs)
+    assert "Câu hỏi ôn tập" in text and "Nguồn" in text
+    bad = vankien(built_data_dir, "study", "x")
+    assert bad.returncode == 2
+    assert "at least 2" in bad.stderr
