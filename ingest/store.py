@@ -12,6 +12,8 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,10 @@ class IndexMismatchError(IndexProblem):
 
 class CorruptIndexError(IndexProblem):
     pass
+
+
+class VectorStoreUnavailable(IndexProblem):
+    """The Chroma server cannot be reached; requests fail with 503 until it answers again (no restart needed)."""
 
 
 class DataDirError(IndexProblem):
@@ -134,6 +140,35 @@ def prune_builds(settings: Settings, keep: set[str]) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+@contextmanager
+def reaching_chroma(settings: Settings, collection: str | None = None) -> Iterator[None]:
+    """Turn Chroma's transport errors into what a user can act on: a server that is down (503 until it is back)
+    or a collection that is gone (re-ingest). Without this they surface as a ValueError or an httpx error."""
+    import httpx
+    from chromadb.errors import NotFoundError
+
+    try:
+        yield
+    except httpx.TransportError as error:
+        raise _unreachable(settings, error) from error
+    except NotFoundError as error:
+        where = f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else "the build"
+        raise CorruptIndexError(
+            f"collection {collection!r} is missing from {where} ({error}); run `vankien ingest --rebuild`"
+        ) from error
+    except ValueError as error:
+        if settings.chroma_host and "could not connect" in str(error).lower():
+            raise _unreachable(settings, error) from error
+        raise
+
+
+def _unreachable(settings: Settings, error: Exception) -> VectorStoreUnavailable:
+    return VectorStoreUnavailable(
+        f"Chroma server {settings.chroma_host}:{settings.chroma_port} is unreachable ({type(error).__name__}: {error}); "
+        "start it (`chroma run --path ...`) or fix VANKIEN_CHROMA_HOST/VANKIEN_CHROMA_PORT; the service resumes on its own"
+    )
+
+
 def chroma_client(settings: Settings, build_dir: Path):
     """Embedded PersistentClient inside the build, or an HttpClient when VANKIEN_CHROMA_HOST is set."""
     import chromadb
@@ -141,7 +176,8 @@ def chroma_client(settings: Settings, build_dir: Path):
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        with reaching_chroma(settings):
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
     return chromadb.PersistentClient(path=str(build_dir / "chroma"), settings=chroma_settings)
 
 

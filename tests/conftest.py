@@ -58,15 +58,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(data_dir: Path, env: dict[str, str] | None = None, timeout: float = 60.0, ready_status: int | None = None):
+def start_server(
+    data_dir: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 60.0,
+    ready_status: int | None = None,
+    verbose: bool = False,
+    workers: int = 1,
+):
     """`vankien serve` as a real process on a free loopback port; returns (process, base_url).
 
     Up means /health answers below 500, or exactly `ready_status` (503 for a server without an index).
+    `verbose` turns on uvicorn's access log (what a key-leak test must read).
     """
     port = free_port()
     environment = os.environ | {"VANKIEN_DATA_DIR": str(data_dir), "VANKIEN_CORPUS_DIR": str(CORPUS)} | (env or {})
     process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "assistant.cli", *(["-v"] if verbose else []), "serve", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.PIPE,

@@ -16,9 +16,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.api.deps import NO_INDEX_HINT, get_services
 from assistant.api.middleware import ApiKeyGuard, BodySizeLimit, RateLimit, error_body
+from assistant.api.schemas import ErrorResponse
 from assistant.services import Services
 from assistant.settings import get_settings
-from ingest.store import IndexProblem, NoIndexError
+from ingest.store import IndexProblem, NoIndexError, VectorStoreUnavailable
 
 __all__ = ["create_app", "get_services"]
 
@@ -31,6 +32,15 @@ Khi máy chủ đặt `VANKIEN_API_KEY`, mọi đường dẫn trừ `/health` c
 Mọi lỗi trả về JSON có trường `message` dễ đọc."""
 
 MAX_ECHOED_INPUT = 200
+VECTOR_STORE_RETRY_S = 5
+
+# What the guards in front of every route may answer, documented so clients (and schema fuzzers) expect them.
+GUARD_RESPONSES = {
+    400: {"model": ErrorResponse, "description": "JSON không hợp lệ / malformed JSON body"},
+    401: {"model": ErrorResponse, "description": "Thiếu hoặc sai khoá API (khi máy chủ đặt VANKIEN_API_KEY)"},
+    413: {"model": ErrorResponse, "description": "Nội dung yêu cầu quá lớn (VANKIEN_MAX_BODY_BYTES)"},
+    429: {"model": ErrorResponse, "description": "Quá nhiều yêu cầu; xem header Retry-After"},
+}
 
 
 def _location(loc) -> str:
@@ -77,6 +87,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def no_index(request: Request, exc: NoIndexError) -> JSONResponse:
         return JSONResponse(error_body(f"{NO_INDEX_HINT}. ({exc})"), status_code=503)
 
+    @app.exception_handler(VectorStoreUnavailable)
+    async def vector_store_down(request: Request, exc: VectorStoreUnavailable) -> JSONResponse:
+        message = f"Kho vector tạm thời không truy cập được / vector store unavailable: {exc}"
+        return JSONResponse(error_body(message), status_code=503, headers={"Retry-After": str(VECTOR_STORE_RETRY_S)})
+
     @app.exception_handler(IndexProblem)
     async def index_problem(request: Request, exc: IndexProblem) -> JSONResponse:
         return JSONResponse(error_body(f"Chỉ mục văn kiện không dùng được / index unusable: {exc}"), status_code=503)
@@ -120,7 +135,9 @@ def create_app(services: Services | None = None, warm_up: bool = True) -> FastAP
             threading.Thread(target=_warm_up, args=(services,), name="vankien-warm-up", daemon=True).start()
         yield
 
-    app = FastAPI(title="Vankien API", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="Vankien API", description=DESCRIPTION, version="0.1.0", lifespan=lifespan, responses=GUARD_RESPONSES
+    )
     app.state.services = services
     _install_error_handlers(app)
 
@@ -128,6 +145,9 @@ def create_app(services: Services | None = None, warm_up: bool = True) -> FastAP
 
     for module in (health, search, ask, documents, registry):
         app.include_router(module.router)
+    from assistant.api import study
+
+    app.include_router(study.router)
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.api_key is not None and settings.api_key.get_secret_value():

@@ -5,6 +5,7 @@ Plain ASGI middlewares (not BaseHTTPMiddleware) so streamed /ask responses pass 
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import math
 import time
@@ -81,14 +82,18 @@ class ApiKeyGuard:
 
     def __init__(self, app: ASGIApp, api_key: str):
         self.app = app
-        self.api_key = api_key.encode("utf-8")
+        self.key_digest = hashlib.sha256(api_key.encode("utf-8")).digest()
+
+    def accepts(self, given: bytes) -> bool:
+        """Constant-time over equal-length digests, so neither the key's bytes nor its length leak through timing."""
+        return hmac.compare_digest(hashlib.sha256(given).digest(), self.key_digest)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in OPEN_PATHS or scope["method"] == "OPTIONS":
             await self.app(scope, receive, send)
             return
         given = presented_key(dict(scope["headers"]))
-        if given is None or not hmac.compare_digest(given, self.api_key):
+        if given is None or not self.accepts(given):
             message = (
                 "Thiếu khoá API / missing API key: gửi header X-API-Key hoặc Authorization: Bearer"
                 if given is None
