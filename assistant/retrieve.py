@@ -7,6 +7,7 @@ finds is kept even when it shares no syllable with the query (and vice versa).
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from dataclasses import dataclass, field
@@ -18,12 +19,28 @@ import numpy as np
 from assistant.settings import Settings
 from ingest import store
 from ingest.document import Chunk
-from ingest.normalize import expand_abbreviations, fold, folded_tokens, lexical_tokens, looks_accentless, normalize
+from ingest.normalize import STOPWORDS, expand_abbreviations, fold, folded_tokens, lexical_tokens, looks_accentless, normalize
 
-RRF_K = 60
+log = logging.getLogger(__name__)
+
+RRF_K = 20
 CANDIDATES = 60
-MENTION_BOOST = 1.6
-AUTHORITY_BOOST = 0.1
+LEXICAL_WEIGHT = 1.5
+MENTION_BOOST = 1.3
+AUTHORITY_BOOST = 0.2
+COVERAGE_WEIGHT = 1.0
+SECTION_COVERAGE_WEIGHT = 0.5
+RERANK_DEPTH = 20
+# Words that say what kind of answer is wanted, not what it is about: they must not count as evidence.
+QUESTION_WORDS = set(
+    fold(w)
+    for w in (
+        "bao nhiêu gì nào nào? ai đâu khi nào bao giờ mấy là được có không những các của theo trong về cho với và "
+        "thì sao còn hãy cho biết nêu đã sẽ phải đến năm mục tiêu chỉ tiêu đặt ra xác định yêu cầu văn kiện "
+        "thành phố hải phòng tp như thế nào ra sao bằng mức đạt"
+    ).split()
+)
+REQUIRED_FILES = (store.CHUNKS_FILE, store.LEXICAL_FILE, store.DOCUMENTS_FILE)
 
 # How users name each kind of document; checked longest first so "chương trình hành động thực hiện nghị
 # quyết đại hội" names the programme, not the resolution.
@@ -43,6 +60,7 @@ class Hit:
     score: float
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    dense_similarity: float | None = None
 
 
 @dataclass
@@ -73,6 +91,11 @@ class Index:
                 f"the index in {settings.data_dir} was built with embedder {meta.embedder_id!r} but "
                 f"{expected_embedder!r} is configured; re-ingest with `vankien ingest --rebuild`"
             )
+        missing = [name for name in REQUIRED_FILES if not (build_dir / name).is_file()]
+        if missing:
+            raise store.CorruptIndexError(
+                f"{build_dir} lacks {', '.join(missing)} (an interrupted copy or a manual delete?); run `vankien ingest --rebuild`"
+            )
         chunks = store.read_chunks(build_dir / store.CHUNKS_FILE)
         if len(chunks) != meta.chunk_count:
             raise store.CorruptIndexError(
@@ -84,12 +107,16 @@ class Index:
     def lexical(self):
         from ingest.lexical import LexicalIndex
 
-        return LexicalIndex.load(self.build_dir / store.LEXICAL_FILE)
+        try:
+            return LexicalIndex.load(self.build_dir / store.LEXICAL_FILE)
+        except ValueError as error:
+            raise store.CorruptIndexError(str(error)) from error
 
     @cached_property
     def collection(self):
         client = store.chroma_client(self.settings, self.build_dir)
-        return client.get_collection(self.meta.collection)
+        with store.reaching_chroma(self.settings, self.meta.collection):
+            return client.get_collection(self.meta.collection)
 
     @cached_property
     def documents(self) -> dict:
@@ -145,6 +172,7 @@ class IndexHolder:
         self._lock = threading.Lock()
         self._index: Index | None = None
         self._pointer_state: tuple[float, int] | None = None
+        self._broken_state: tuple[float, int] | None = None
 
     def _state(self) -> tuple[float, int] | None:
         pointer = self.settings.data_dir / store.CURRENT_FILE
@@ -155,19 +183,36 @@ class IndexHolder:
         return (stat.st_mtime, stat.st_ino)
 
     def get(self) -> Index:
+        """The current build; a newly published build that cannot be opened leaves the previous one serving, and
+        is not re-read on every request (at 100x the corpus that read takes seconds) until CURRENT changes again."""
         state = self._state()
-        if self._index is not None and state == self._pointer_state:
+        if self._index is not None and state in (self._pointer_state, self._broken_state):
             return self._index
         with self._lock:
-            if self._index is None or state != self._pointer_state:
+            if self._index is None or state not in (self._pointer_state, self._broken_state):
                 try:
                     index = Index.open(self.settings, self.expected_embedder)
-                except store.IndexProblem:
+                except store.IndexProblem as error:
                     if self._index is not None:
+                        log.warning("new build unusable, still serving %s: %s", self._index.meta.build_id, error)
+                        self._broken_state = state
                         return self._index
                     raise
                 self._index, self._pointer_state = index, state
         return self._index
+
+
+def content_tokens(text: str) -> set[str]:
+    """The folded syllables and bigrams that carry the topic of a question."""
+    tokens = folded_tokens(text)
+    kept = set()
+    for token in tokens:
+        parts = token.split("_")
+        if all(p in QUESTION_WORDS or p in STOPWORDS for p in parts):
+            continue
+        kept.add(token)
+    return kept
+
 
 
 def _near_duplicate(a: str, b: str) -> bool:
@@ -191,12 +236,41 @@ class QueryForms:
 
 
 class Retriever:
-    def __init__(self, index: Index, embedder, dense_weight: float = 1.0, lexical_weight: float = 1.0, reranker=None):
+    def __init__(self, index: Index, embedder, dense_weight: float = 1.0, lexical_weight: float = LEXICAL_WEIGHT, reranker=None):
         self.index = index
         self.embedder = embedder
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
         self.reranker = reranker
+        self._chunk_tokens: dict[str, tuple[set[str], set[str]]] = {}
+        self._idf: dict[str, float] = {}
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a folded token over the chunks (how telling a match on it is)."""
+        value = self._idf.get(token)
+        if value is None:
+            field = self.index.lexical.folded
+            posting = field.postings.get(token)
+            df = len(posting[0]) if posting is not None else 0
+            total = max(len(field.lengths), 1)
+            value = self._idf[token] = float(np.log(1 + (total - df + 0.5) / (df + 0.5)))
+        return value
+
+    def _tokens_of(self, chunk: Chunk) -> tuple[set[str], set[str]]:
+        cached = self._chunk_tokens.get(chunk.chunk_id)
+        if cached is None:
+            cached = self._chunk_tokens[chunk.chunk_id] = (set(folded_tokens(chunk.text)), set(folded_tokens(chunk.section)))
+        return cached
+
+    def coverage(self, wanted: set[str], chunk: Chunk) -> float:
+        """IDF-weighted share of the question's content tokens that the passage (or, at half weight, its heading) holds."""
+        total = sum(self.idf(t) for t in wanted)
+        if not total:
+            return 0.0
+        body, heading = self._tokens_of(chunk)
+        in_body = sum(self.idf(t) for t in wanted if t in body)
+        in_heading = sum(self.idf(t) for t in wanted if t in heading and t not in body)
+        return (in_body + SECTION_COVERAGE_WEIGHT * in_heading) / total
 
     def query_forms(self, query: str) -> QueryForms:
         text = normalize(query)
@@ -221,12 +295,20 @@ class Retriever:
         return np.array([c.doc_id in wanted for c in self.index.chunks], dtype=bool)
 
     def dense_ranking(self, forms: QueryForms, doc_ids: list[str] | None, n: int = CANDIDATES) -> list[str]:
+        return [chunk_id for chunk_id, _ in self.dense_scored(forms, doc_ids, n)]
+
+    def dense_scored(self, forms: QueryForms, doc_ids: list[str] | None, n: int = CANDIDATES) -> list[tuple[str, float]]:
+        """Nearest chunks with their cosine similarity to the query."""
         vector = self.embedder.embed_query(forms.dense)
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
-        result = self.index.collection.query(
-            query_embeddings=[vector.tolist()], n_results=min(n, len(self.index.chunks)), where=where, include=[]
-        )
-        return list(result["ids"][0])
+        with store.reaching_chroma(self.index.settings, self.index.meta.collection):
+            result = self.index.collection.query(
+                query_embeddings=[vector.tolist()],
+                n_results=min(n, len(self.index.chunks)),
+                where=where,
+                include=["distances"],
+            )
+        return [(chunk_id, 1.0 - float(distance)) for chunk_id, distance in zip(result["ids"][0], result["distances"][0])]
 
     def lexical_ranking(self, forms: QueryForms, doc_ids: list[str] | None, n: int = CANDIDATES) -> list[str]:
         folded_weight = 1.0 if forms.accentless else 0.5
@@ -244,12 +326,13 @@ class Retriever:
         if unknown:
             raise KeyError(f"unknown doc_id(s): {', '.join(unknown)}; known: {', '.join(self.index.doc_ids())}")
         forms = self.query_forms(query)
-        dense = self.dense_ranking(forms, doc_ids)
+        dense = self.dense_scored(forms, doc_ids)
         lexical = self.lexical_ranking(forms, doc_ids)
         fused: dict[str, Hit] = {}
-        for rank, chunk_id in enumerate(dense):
+        for rank, (chunk_id, similarity) in enumerate(dense):
             hit = fused.setdefault(chunk_id, Hit(self.index.by_id[chunk_id], 0.0))
             hit.dense_rank = rank
+            hit.dense_similarity = similarity
             hit.score += self.dense_weight / (RRF_K + rank + 1)
         for rank, chunk_id in enumerate(lexical):
             hit = fused.setdefault(chunk_id, Hit(self.index.by_id[chunk_id], 0.0))
@@ -262,6 +345,17 @@ class Retriever:
             if hit.chunk.doc_id in mentioned:
                 hit.score *= MENTION_BOOST
         ranked = sorted(fused.values(), key=lambda h: -h.score)
+        if ranked:
+            # Fusion finds the candidates; the share of the question they actually cover orders the head.
+            wanted = content_tokens(forms.dense if forms.accentless else query)
+            head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+            top = head[0].score
+            for hit in head:
+                authority = self.index.authority.get(hit.chunk.doc_id, 50)
+                hit.score = (hit.score / top + COVERAGE_WEIGHT * self.coverage(wanted, hit.chunk)) * (
+                    1 + AUTHORITY_BOOST * max(0, authority - 50) / 50
+                )
+            ranked = sorted(head, key=lambda h: -h.score) + tail
         if self.reranker is not None:
             ranked = self.reranker.rerank(query, ranked[: max(k * 3, 20)])
         kept: list[Hit] = []
