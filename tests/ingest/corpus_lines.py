@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 _PROJECT_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-_SHARED_CORPUS = Path("/work/shared/corpus")
+_SHARED_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 _RAW_NAMES = {
     "bao-cao-chinh-tri": "000_fa57fa61f79953c7.txt",
     "chuong-trinh-hanh-dong": "002_93c57f95978c9182.txt",

@@ -21,7 +21,7 @@ from ingest.normalize import (
     normalize,
 )
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 # Real lines from the corpus (file 001 line 601, 001:3372, 000:250, 001:648, 002:849, 001:726).
 THANH_UY_LINE = "Đại hội XV, XVI Đảng bộ thành phố, qua thực tiễn, Thành uỷ đã bổ sung thành tố"
