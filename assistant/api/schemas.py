@@ -211,6 +211,7 @@ class TaskOut(BaseModel):
     doc_title: str
     section: str
     source: str = "appendix"
+    quote: str = ""
     number: str = ""
     line_start: int = 0
     line_end: int = 0
@@ -233,7 +234,8 @@ class TaskOut(BaseModel):
             doc_id=task.doc_id,
             doc_title=doc_title,
             section=section,
-            source=getattr(task, "source", "appendix"),
+            source=task.source,
+            quote=task.quote,
             number=task.number,
             line_start=task.line_start,
             line_end=task.line_end,
