@@ -36,6 +36,7 @@ _OWNERSHIP = re.compile(
     r"\b(chu tri|phoi hop|chiu trach nhiem|co quan nao|don vi nao|ai (?:la|se|duoc|phu trach)|phu trach|thoi han|"
     r"khi nao hoan thanh|han hoan thanh|bao gio|ket qua/san pham|san pham (?:dau ra|la gi))\b"
 )
+_ASKS_LIST = re.compile(r"\b(la gi|gom|bao gom|nhung gi|the nao|ra sao|tieu chi|noi dung|nhung .{1,40} nao|may .{1,30} nao)\b")
 _ASKS_OUTPUT = re.compile(r"\b(san pham|ket qua|dau ra)\b")
 _ASKS_DOCUMENT = re.compile(r"\b(van kien nao|van ban nao|tai lieu nao|o dau|nguon nao|trong van kien|nam o)\b")
 _ASKS_FIGURE = re.compile(r"\b(bao nhieu|muc nao|may|ty le|chi tieu|dat muc|con so)\b")
@@ -82,6 +83,21 @@ def hit_dict(hit: Hit) -> dict:
         "score": round(float(hit.score), 6),
         "kind": c.kind,
     }
+
+
+def _with_following(item: "_Scored", max_chars: int = 450) -> str:
+    """The chosen sentence and what follows it in the passage, verbatim: definitions and lists run on after it."""
+    text = item.hit.chunk.text
+    start = text.find(item.sentence)
+    if start < 0 or item.hit.chunk.kind == "table_row":
+        return item.sentence
+    end = start + len(item.sentence)
+    for following in split_sentences(text[end:]):
+        at = text.find(following, end)
+        if at < 0 or at + len(following) - start > max_chars:
+            break
+        end = at + len(following)
+    return text[start:end]
 
 
 def proper_names(text: str) -> list[str]:
@@ -222,7 +238,7 @@ class Answerer:
         authority = self.retriever.index.authority
         if asks_figure:
             # Among sentences nearly as good, the highest-authority document leads.
-            close = [s for s in scored if s.coverage >= best.coverage - 0.12 and _NUMBER.search(s.sentence)]
+            close = [s for s in scored if s.coverage >= best.coverage - 0.05 and _NUMBER.search(s.sentence)]
             if close:
                 best = max(close, key=lambda s: (authority.get(s.hit.chunk.doc_id, 0), s.score))
         chosen = [best]
@@ -240,9 +256,11 @@ class Answerer:
                 break
         citations: list[Citation] = []
         parts: list[str] = []
+        asks_list = bool(_ASKS_LIST.search(fold(query)))
         for item in chosen:
-            n = self._cite(citations, item.hit, item.sentence)
-            parts.append(f"{item.sentence} [{n}]")
+            quote = _with_following(item) if asks_list or item.sentence.rstrip().endswith(":") else item.sentence
+            n = self._cite(citations, item.hit, quote)
+            parts.append(f"{quote} [{n}]")
         lead_doc = best.hit.chunk.doc_id
         answer = f"Theo {self._title(lead_doc)}: " + " ".join(parts)
         if asks_figure:
