@@ -85,6 +85,20 @@ def hit_dict(hit: Hit) -> dict:
     }
 
 
+_ENUMERATION = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.|[-+•])\s*")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def years(sentence: str) -> set[str]:
+    return set(_YEAR.findall(sentence))
+
+
+def figures(sentence: str) -> set[str]:
+    """The quantities a sentence states: its numbers, without list markers "(8)" and years."""
+    body = _ENUMERATION.sub("", sentence)
+    return {n for n in _NUMBER.findall(body) if not _YEAR.fullmatch(n)}
+
+
 def _with_following(item: "_Scored", max_chars: int = 450) -> str:
     """The chosen sentence and what follows it in the passage, verbatim: definitions and lists run on after it."""
     text = item.hit.chunk.text
@@ -306,19 +320,33 @@ class Answerer:
         return False
 
     def _differing_figure(self, best: _Scored, scored: list[_Scored]) -> _Scored | None:
-        """A sentence from another document on the same target whose numbers differ."""
-        best_numbers = set(_NUMBER.findall(best.sentence))
-        topic = content_tokens(best.sentence)
-        for candidate in scored[1:]:
-            if candidate.hit.chunk.doc_id == best.hit.chunk.doc_id or not _NUMBER.search(candidate.sentence):
+        """A sentence of another document on the same target, for the same years, stating other figures.
+
+        The best sentence itself is searched for, so that the other documents' version of the target is found
+        even when the question's wording favoured one document."""
+        best_figures = figures(best.sentence if not best.hit.chunk.cells else " ".join(list(best.hit.chunk.cells.values())[1:]))
+        if not best_figures:
+            return None
+        best_years = years(f"{best.hit.chunk.section} {best.sentence}")
+        cells = best.hit.chunk.cells if best.hit.chunk.kind == "table_row" else None
+        label = next(iter(cells.values())) if cells else best.sentence
+        topic = content_tokens(_NUMBER.sub(" ", label))
+        weight = sum(self.retriever.idf(t) for t in topic) or 1.0
+        candidates = [s.hit for s in scored[1:]] + self.retriever.search(best.sentence, k=10)
+        seen: set[str] = set()
+        for hit in candidates:
+            if hit.chunk.doc_id == best.hit.chunk.doc_id or hit.chunk.chunk_id in seen:
                 continue
-            if candidate.coverage < best.coverage - 0.15:
-                continue
-            shared = topic & content_tokens(candidate.sentence)
-            if len(shared) < max(3, len(topic) * 0.3):
-                continue
-            if set(_NUMBER.findall(candidate.sentence)) - best_numbers:
-                return candidate
+            seen.add(hit.chunk.chunk_id)
+            sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
+            for sentence in sentences:
+                found = figures(sentence)
+                stated = years(f"{hit.chunk.section} {sentence}")
+                if not found or found == best_figures or not stated <= best_years or (best_years and not stated):
+                    continue
+                shared = sum(self.retriever.idf(t) for t in topic & content_tokens(sentence))
+                if shared / weight >= 0.5:
+                    return _Scored(sentence, hit, 0, shared / weight, 0.0)
         return None
 
     def _which_document(self, query: str, hits: list[Hit]) -> Answer:
