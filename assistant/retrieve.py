@@ -23,12 +23,12 @@ from ingest.normalize import STOPWORDS, expand_abbreviations, fold, folded_token
 
 log = logging.getLogger(__name__)
 
-RRF_K = 20
+RRF_K = 40
 CANDIDATES = 60
-LEXICAL_WEIGHT = 1.5
+LEXICAL_WEIGHT = 1.0
 MENTION_BOOST = 1.3
 AUTHORITY_BOOST = 0.2
-COVERAGE_WEIGHT = 1.0
+COVERAGE_WEIGHT = 2.5
 SECTION_COVERAGE_WEIGHT = 0.5
 RERANK_DEPTH = 20
 # Words that say what kind of answer is wanted, not what it is about: they must not count as evidence.
