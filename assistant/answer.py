@@ -247,12 +247,25 @@ class Answerer:
         scored = self._score_sentences(query, hits)
         if not scored or self._out_of_corpus(query, scored[0], hits):
             return self._abstain(hits)
+        mentioned = self.retriever.index.mentioned_docs(query)
+        if mentioned:
+            # "theo Báo cáo chính trị": the document the user names answers, whatever its authority.
+            named = [s for s in scored if s.hit.chunk.doc_id in mentioned and s.coverage >= scored[0].coverage - 0.15]
+            if named:
+                scored = named + [s for s in scored if s not in named]
         best = scored[0]
         asks_figure = bool(_ASKS_FIGURE.search(fold(query)))
         authority = self.retriever.index.authority
-        if asks_figure:
-            # Among sentences nearly as good, the highest-authority document leads.
-            close = [s for s in scored if s.coverage >= best.coverage - 0.05 and _NUMBER.search(s.sentence)]
+        if asks_figure and not mentioned:
+            # Among sentences nearly as good for the same years, the highest-authority document leads.
+            asked_years = years(query)
+            close = [
+                s
+                for s in scored
+                if s.coverage >= best.coverage - 0.05
+                and _NUMBER.search(s.sentence)
+                and asked_years <= years(f"{s.hit.chunk.section} {s.sentence}")
+            ]
             if close:
                 best = max(close, key=lambda s: (authority.get(s.hit.chunk.doc_id, 0), s.score))
         chosen = [best]
