@@ -229,7 +229,7 @@ class Answerer:
                     continue
                 context = f"{hit.chunk.section} {sentence}"
                 coverage = 0.7 * self._coverage(wanted, sentence) + 0.3 * self._coverage(wanted, context)
-                score = coverage + 0.25 / (rank + 1)
+                score = coverage + 0.1 / (rank + 1)
                 scored.append(_Scored(sentence, hit, rank, coverage, score))
         scored.sort(key=lambda s: -s.score)
         return scored
@@ -253,12 +253,20 @@ class Answerer:
             named = [s for s in scored if s.hit.chunk.doc_id in mentioned and s.coverage >= scored[0].coverage - 0.15]
             if named:
                 scored = named + [s for s in scored if s not in named]
+        asked_years = years(query)
+        if asked_years:
+            # "giai đoạn 2026-2030": a sentence about those years beats a nearly as good one about others.
+            same_years = [
+                s for s in scored
+                if asked_years <= years(f"{s.hit.chunk.section} {s.sentence}") and s.coverage >= scored[0].coverage - 0.15
+            ]
+            if same_years:
+                scored = same_years + [s for s in scored if s not in same_years]
         best = scored[0]
         asks_figure = bool(_ASKS_FIGURE.search(fold(query)))
         authority = self.retriever.index.authority
         if asks_figure and not mentioned:
             # Among sentences nearly as good for the same years, the highest-authority document leads.
-            asked_years = years(query)
             close = [
                 s
                 for s in scored
