@@ -98,12 +98,19 @@ def start_server(
     raise RuntimeError("server did not come up in time")
 
 
+def stop_server(process: subprocess.Popen) -> str:
+    """Stop a server started by start_server and return what it printed."""
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output or ""
+
+
 @pytest.fixture(scope="session")
 def live_server(built_data_dir):
     process, base = start_server(built_data_dir)
     yield base
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_server(process)

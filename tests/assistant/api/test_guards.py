@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 
 import httpx
 import pytest
 
-from tests.conftest import start_server
+from tests.conftest import start_server, stop_server
 
 KEY = "s3cret-test-key-ẞ".encode("utf-8").hex()
 UI_ORIGIN = "http://ui.example:8501"
-
-
-def _stop(process: subprocess.Popen) -> str:
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    return output or ""
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +18,7 @@ def keyed_server(built_data_dir):
     process, base = start_server(built_data_dir, env=env)
     holder = {"base": base}
     yield holder
-    holder["log"] = _stop(process)
+    holder["log"] = stop_server(process)
 
 
 def test_api_key_required_except_health(keyed_server):
@@ -75,7 +64,7 @@ def test_api_key_never_logged(built_data_dir):
     process, base = start_server(built_data_dir, env={"VANKIEN_API_KEY": KEY})
     httpx.get(f"{base}/documents", headers={"X-API-Key": "guess"})
     httpx.get(f"{base}/documents", headers={"X-API-Key": KEY})
-    assert KEY not in _stop(process)
+    assert KEY not in stop_server(process)
 
 
 def test_rate_limit_answers_429_with_retry_after(built_data_dir):
@@ -89,14 +78,14 @@ def test_rate_limit_answers_429_with_retry_after(built_data_dir):
         assert limited.json()["message"]
         assert httpx.get(f"{base}/health").status_code == 200
     finally:
-        _stop(process)
+        stop_server(process)
 
 
 @pytest.fixture(scope="module")
 def empty_server(tmp_path_factory):
     process, base = start_server(tmp_path_factory.mktemp("empty-data"), ready_status=503)
     yield base
-    _stop(process)
+    stop_server(process)
 
 
 def test_no_index_health_says_how_to_build_it(empty_server):

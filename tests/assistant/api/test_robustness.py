@@ -12,20 +12,10 @@ import httpx
 import pytest
 
 from ingest import store
-from tests.conftest import CORPUS, ROOT, start_server
+from tests.conftest import CORPUS, ROOT, start_server, stop_server
 from tests.ingest.scratch import clone_data_dir
 
 QUERIES = ["cảng biển", "chuyen doi so", "Sở Tài chính chủ trì", "tăng trưởng GRDP", "nhà ở xã hội"]
-
-
-def _stop(process: subprocess.Popen) -> str:
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    return output or ""
 
 
 def _current_build(data_dir: Path) -> Path:
@@ -37,7 +27,7 @@ def test_start_without_index_says_how_to_build_one(tmp_path):
     try:
         health = httpx.get(f"{base}/health").json()
     finally:
-        output = _stop(process)
+        output = stop_server(process)
     assert "no index in" in output and "vankien ingest" in output
     assert health["status"] == "no_index" and "vankien ingest" in health["message"]
 
@@ -60,7 +50,7 @@ def test_damaged_index_is_reported_at_start_with_what_to_do(tmp_path, built_data
         health = httpx.get(f"{base}/health")
         search = httpx.post(f"{base}/search", json={"query": "cảng biển"})
     finally:
-        output = _stop(process)
+        output = stop_server(process)
     assert named in output and "vankien ingest --rebuild" in output and "index_error" in output
     assert health.status_code == 503 and health.json()["status"] == "index_error"
     assert named in health.json()["message"]
@@ -74,7 +64,7 @@ def test_garbage_lexical_index_is_503_not_a_500(tmp_path, built_data_dir):
     try:
         search = httpx.post(f"{base}/search", json={"query": "cảng biển"}, timeout=60)
     finally:
-        _stop(process)
+        stop_server(process)
     assert search.status_code == 503
     assert "lexical.pkl" in search.json()["message"] and "vankien ingest --rebuild" in search.json()["message"]
 
@@ -103,7 +93,7 @@ def test_requests_during_a_reingest_are_served_by_the_previous_index(tmp_path, b
                 statuses.append(client.post("/search", json={"query": query, "k": 3}).status_code)
             health = client.get("/health").json()
     finally:
-        _stop(process)
+        stop_server(process)
     new_build = (data_dir / store.CURRENT_FILE).read_text(encoding="utf-8").strip()
     assert sent >= 10, f"only {sent} requests overlapped the ingest; the test proved little"
     assert statuses == [200] * len(statuses), [s for s in statuses if s != 200]

@@ -7,28 +7,17 @@ from __future__ import annotations
 
 import http.client
 import json
-import subprocess
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from assistant.api.middleware import ApiKeyGuard
-from tests.conftest import start_server
+from tests.conftest import start_server, stop_server
 
 KEY = "vk-" + "7f3a9c1e5b2d8046" * 3
 FOREIGN = "http://evil.example"
 FILE_CONTENT_MARKERS = ("root:x:0:0", "root:*:0:0", "/bin/bash", '"embedder_id"', '"chunk_count"', "[[documents]]")
-
-
-def _stop(process: subprocess.Popen) -> str:
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    return output or ""
 
 
 def raw_get(base: str, path: str) -> tuple[int, str]:
@@ -77,7 +66,7 @@ def test_key_never_logged_even_with_the_access_log_on(built_data_dir):
             httpx.post(f"{base}/search", json={"query": KEY}, headers={"X-API-Key": "nope"}).status_code,
         ]
     finally:
-        log = _stop(process)
+        log = stop_server(process)
     assert statuses == [401, 200, 200, 401, 401]
     assert "GET /documents" in log, "the access log was expected on, so the check below means something"
     assert KEY not in log and KEY[:-1] not in log
@@ -119,7 +108,7 @@ def test_cors_open_for_the_configured_origin_only(built_data_dir):
         allowed = httpx.post(f"{base}/search", json={"query": "cảng biển", "k": 1}, headers={"Origin": origin}, timeout=60)
         foreign = httpx.post(f"{base}/search", json={"query": "cảng biển", "k": 1}, headers={"Origin": FOREIGN}, timeout=60)
     finally:
-        _stop(process)
+        stop_server(process)
     assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == origin
     assert foreign.status_code == 200 and "access-control-allow-origin" not in foreign.headers
 
