@@ -523,26 +523,22 @@ class Registry:
         return [_task_from_json(r[0]) for r in self._db.execute(" ".join(sql), params)]
 
     def targets(self, agency: str | None = None, q: str | None = None) -> list[Target]:
-        sql, params = ["SELECT record FROM targets WHERE 1 = 1"], []
-        if agency is not None:
-            sql.append("AND id IN (SELECT target_id FROM target_agencies WHERE agency_id = ?)")
-            params.append(self._agency_id(agency))
-        for word in self._words(q or ""):
-            sql.append("AND search LIKE ?")
-            params.append(f"% {word} %")
-        sql.append("ORDER BY seq")
-        return [Target(**json.loads(r[0])) for r in self._db.execute(" ".join(sql), params)]
+        return [Target(**record) for record in self._linked_records("targets", "target_agencies", "target_id", agency, q)]
 
     def projects(self, agency: str | None = None, q: str | None = None) -> list[Project]:
-        sql, params = ["SELECT record FROM projects WHERE 1 = 1"], []
+        return [Project(**record) for record in self._linked_records("projects", "project_agencies", "project_id", agency, q)]
+
+    def _linked_records(self, table: str, links: str, key: str, agency: str | None, q: str | None) -> list[dict]:
+        """Rows of a record table, filtered by agency and search words; table names are ours, values are bound."""
+        sql, params = [f"SELECT record FROM {table} WHERE 1 = 1"], []
         if agency is not None:
-            sql.append("AND id IN (SELECT project_id FROM project_agencies WHERE agency_id = ?)")
+            sql.append(f"AND id IN (SELECT {key} FROM {links} WHERE agency_id = ?)")
             params.append(self._agency_id(agency))
         for word in self._words(q or ""):
             sql.append("AND search LIKE ?")
             params.append(f"% {word} %")
         sql.append("ORDER BY seq")
-        return [Project(**json.loads(r[0])) for r in self._db.execute(" ".join(sql), params)]
+        return [json.loads(row[0]) for row in self._db.execute(" ".join(sql), params)]
 
     def agencies(self) -> list[AgencySummary]:
         rows = self._db.execute(
