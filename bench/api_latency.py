@@ -13,25 +13,16 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import math
 import os
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+from serving import ROOT, percentile, start_server, stop
 
-ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "eval" / "questions.jsonl"
 TARGET_P50_MS = {"/search": 60.0, "/ask": 150.0}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def varied_questions(path: Path, n: int) -> list[dict]:
@@ -45,40 +36,6 @@ def varied_questions(path: Path, n: int) -> list[dict]:
     if len(mixed) < n:
         raise SystemExit(f"{path} holds {len(mixed)} questions, fewer than --n {n}")
     return mixed[:n]
-
-
-def start_server(data_dir: Path, port: int, timeout: float) -> subprocess.Popen:
-    env = os.environ | {"VANKIEN_DATA_DIR": str(data_dir), "VANKIEN_RATE_LIMIT_PER_MINUTE": "100000"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited early:\n{process.stderr.read()}")
-        try:
-            response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-            if response.status_code == 200:
-                return process
-            if response.json().get("status") == "no_index":
-                process.terminate()
-                raise SystemExit(f"no index in {data_dir}: run `vankien ingest` first (or pass --data-dir)")
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    process.kill()
-    raise SystemExit(f"server did not answer /health within {timeout:.0f} s")
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile: a value that was actually measured."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
 def timed(client: httpx.Client, path: str, body: dict) -> tuple[float, int]:
@@ -96,12 +53,11 @@ def main() -> int:
     args = parser.parse_args()
 
     questions = varied_questions(QUESTIONS, args.n)
-    port = free_port()
-    process = start_server(args.data_dir.resolve(), port, args.timeout)
+    process, base = start_server(args.data_dir.resolve(), timeout=args.timeout)
     results: dict[str, list[float]] = {"/search": [], "/ask": []}
     failures: dict[str, int] = {"/search": 0, "/ask": 0}
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+        with httpx.Client(base_url=base, timeout=120) as client:
             for item in questions[: args.warmup]:
                 timed(client, "/search", {"query": item["question"]})
                 timed(client, "/ask", {"question": item["question"]})
@@ -115,11 +71,7 @@ def main() -> int:
                 results["/ask"].append(ms)
                 failures["/ask"] += status != 200
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
     print(f"\n{args.n} sequential requests per endpoint over {args.data_dir}  ({os.cpu_count()} cores)\n")
     print(f"{'endpoint':<10} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'target p50':>11} {'non-200':>8}  verdict")
