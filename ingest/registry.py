@@ -392,22 +392,10 @@ def write_registry(records: Records, path: Path) -> Path:
                 for role, ids in (("lead", task.lead_ids), ("support", task.support_ids)):
                     for agency_id in ids:
                         connection.execute("INSERT INTO task_agencies VALUES (?, ?, ?)", (task.id, agency_id, role))
-            for seq, target in enumerate(records.targets):
-                connection.execute(
-                    "INSERT INTO targets VALUES (?, ?, ?, ?, ?)",
-                    (target.id, target.doc_id, seq, _search_text(target.label, target.group, target.unit),
-                     json.dumps(asdict(target), ensure_ascii=False)),
-                )
-                for agency_id in target.lead_ids:
-                    connection.execute("INSERT INTO target_agencies VALUES (?, ?)", (target.id, agency_id))
-            for seq, project in enumerate(records.projects):
-                connection.execute(
-                    "INSERT INTO projects VALUES (?, ?, ?, ?, ?)",
-                    (project.id, project.doc_id, seq, _search_text(project.name, project.group, project.funding),
-                     json.dumps(asdict(project), ensure_ascii=False)),
-                )
-                for agency_id in project.lead_ids:
-                    connection.execute("INSERT INTO project_agencies VALUES (?, ?)", (project.id, agency_id))
+            _insert_linked(connection, "targets", "target_agencies", records.targets,
+                           lambda t: _search_text(t.label, t.group, t.unit))
+            _insert_linked(connection, "projects", "project_agencies", records.projects,
+                           lambda p: _search_text(p.name, p.group, p.funding))
         connection.close()
         os.replace(temp_name, path)
     except BaseException:
@@ -438,6 +426,17 @@ def _cutoff(due_before: int | str | dt.date) -> str:
         return dt.date.fromisoformat(str(due_before)).isoformat()
     except ValueError as error:
         raise ValueError(f"due_before must be a year or an ISO date, got {due_before!r}") from error
+
+
+def _insert_linked(connection: sqlite3.Connection, table: str, links: str, records: list, search) -> None:
+    """Targets or projects with their lead agencies; table names are ours, values are bound."""
+    for seq, record in enumerate(records):
+        connection.execute(
+            f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?)",
+            (record.id, record.doc_id, seq, search(record), json.dumps(asdict(record), ensure_ascii=False)),
+        )
+        for agency_id in record.lead_ids:
+            connection.execute(f"INSERT INTO {links} VALUES (?, ?)", (record.id, agency_id))
 
 
 class Registry:
