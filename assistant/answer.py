@@ -16,14 +16,14 @@ from dataclasses import asdict, dataclass, field
 
 from assistant.retrieve import QUESTION_WORDS, Hit, Retriever, content_tokens
 from assistant.settings import Settings
-from ingest.normalize import fold, folded_tokens, looks_accentless
+from ingest.normalize import ABBREVIATIONS, STOPWORDS, canonical_units, fold, folded_tokens, looks_accentless, normalize
 
 ABSTAIN_TEXT = "Không tìm thấy nội dung này trong các văn kiện hiện có."
 # Abstention, calibrated on tests/eval (see README): too little of the question covered, or only partly covered
 # while the dense model finds nothing close or the question uses words the corpus never does.
 MIN_COVERAGE = 0.15
-PARTIAL_COVERAGE = 0.5
-MIN_DENSE_SIMILARITY = 0.86
+PARTIAL_COVERAGE = 0.55
+MIN_DENSE_SIMILARITY = 0.87
 _GENERIC_NAMES = {fold(n) for n in ("Hải Phòng", "Thành phố", "Nghị quyết", "Đại hội", "Đảng bộ", "Ban Chấp hành", "Chương trình", "Kế hoạch", "Đề án", "Báo cáo", "Việt Nam", "Hải Dương", "Nhân dân", "Thành ủy", "Thành uỷ")}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -112,6 +112,52 @@ def _with_following(item: "_Scored", max_chars: int = 450) -> str:
             break
         end = at + len(following)
     return text[start:end]
+
+
+_COUNTED = re.compile(r"\b(?:bao nhiêu|mấy)\s+(%|[^\W\d]+(?:\s+[^\W\d]+)?)", re.IGNORECASE)
+# Words after "bao nhiêu" that do not name what is counted ("bao nhiêu mỗi năm", "bao nhiêu so với").
+_NOT_COUNTED = {fold(w) for w in "mỗi hằng so với trong của là và thì được có đến vào khi nào nữa một".split()} | {fold(w) for w in STOPWORDS}
+
+
+def counted_term(query: str) -> str | None:
+    """What a figure question counts or measures: "tỷ đồng" in "bao nhiêu tỷ đồng", "%" in "bao nhiêu phần trăm"."""
+    match = _COUNTED.search(canonical_units(normalize(query)))
+    if match is None:
+        return None
+    words: list[str] = []
+    for word in match.group(1).split():
+        if fold(word) in _NOT_COUNTED or fold(word) in QUESTION_WORDS:
+            break
+        words.append(word)
+        if word == "%":
+            break
+    return " ".join(words).lower() or None
+
+
+# Units a figure is stated in: the number stands right before them ("20,2 tỷ USD", "16,5%", "25 triệu lượt").
+_UNITS = {fold(u) for u in "% đồng usd tấn teu mét m km ha lượt người căn năm tháng ngày".split()}
+
+
+def _names_counted(counted: str, query: str, chunk) -> bool:
+    """Whether the passage can state the figure asked: a unit right after a number ("32.900 căn", "16,5%"), or the
+    counted thing named at all ("bao nhiêu xã" answered by "100% số xã"); a table row has its unit in a cell."""
+    text = normalize(f"{chunk.section} {chunk.text}").lower()
+    if looks_accentless(query):
+        text, counted = fold(text), fold(counted)
+    if fold(counted).split()[-1] not in _UNITS:
+        return re.search(r"(?<!\w)" + re.escape(counted) + r"(?!\w)", text) is not None
+    unit_cells = [value for key, value in (chunk.cells or {}).items() if "đơn vị" in key.lower()]
+    if any(fold(counted) in fold(value) for value in unit_cells):
+        return True
+    scale = r"(?:\s*(?:triệu|tỷ|tỉ|nghìn|ngàn|trieu|ty|ti|nghin|ngan))?"
+    return re.search(r"\d" + scale + r"\s*" + re.escape(counted) + r"(?!\w)", text) is not None
+
+
+def _counted_missing(query: str, chunk) -> bool:
+    """A figure asked in a unit or of a thing ("bao nhiêu tỷ đồng", "mấy làn xe", "bao nhiêu TEU") that the passage
+    never states: it may hold other figures, but not the one asked for."""
+    counted = counted_term(query)
+    return counted is not None and not _names_counted(counted, query, chunk)
 
 
 def proper_names(text: str) -> list[str]:
@@ -220,7 +266,7 @@ class Answerer:
         return sum(self.retriever.idf(t) for t in wanted if t in have) / total if total else 0.0
 
     def _score_sentences(self, query: str, hits: list[Hit]) -> list[_Scored]:
-        wanted = content_tokens(query)
+        wanted = self.retriever.wanted_tokens(query)
         scored: list[_Scored] = []
         for rank, hit in enumerate(hits):
             sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
@@ -245,6 +291,13 @@ class Answerer:
         if not hits:
             return self._abstain(hits)
         scored = self._score_sentences(query, hits)
+        if scored and (counted := counted_term(query)):
+            # "bao nhiêu lượt", "mấy làn xe": a passage that names what is counted answers; the others cannot.
+            naming = [
+                s for s in scored
+                if s.coverage >= scored[0].coverage - 0.25 and _names_counted(counted, query, s.hit.chunk)
+            ]
+            scored = naming + [s for s in scored if s not in naming]
         if not scored or self._out_of_corpus(query, scored[0], hits):
             return self._abstain(hits)
         mentioned = self.retriever.index.mentioned_docs(query)
@@ -309,7 +362,8 @@ class Answerer:
         return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
 
     def _out_of_corpus(self, query: str, best: "_Scored", hits: list[Hit]) -> bool:
-        if best.coverage < MIN_COVERAGE or self._names_missing(query, best.hit.chunk.text):
+        passage = f"{best.hit.chunk.section} {best.hit.chunk.text}"
+        if best.coverage < MIN_COVERAGE or self._names_missing(query, passage) or _counted_missing(query, best.hit.chunk):
             return True
         if best.coverage >= PARTIAL_COVERAGE:
             return False
@@ -320,8 +374,15 @@ class Answerer:
         """Ordinary words of the question that no passage of the corpus ever uses (abbreviations aside)."""
         postings = self.retriever.index.lexical.folded.postings
         unknown = []
-        for word in re.findall(r"\w+", query):
-            if len(word) < 3 or word.isupper() or any(ch.isdigit() for ch in word):
+        for word in re.findall(r"\w+", canonical_units(query)):
+            if len(word) < 2 or any(ch.isdigit() for ch in word):
+                continue
+            if word.isupper():
+                # An acronym the corpus never uses and that is no known abbreviation (CPI, TEU) is a topic it lacks.
+                if word.lower() not in postings and fold(word) not in postings and word not in ABBREVIATIONS:
+                    unknown.append(word)
+                continue
+            if len(word) < 3:
                 continue
             folded = fold(word)
             if folded not in postings and folded not in QUESTION_WORDS:
@@ -331,7 +392,7 @@ class Answerer:
     @staticmethod
     def _names_missing(query: str, passage: str) -> bool:
         """A place or body named in the question (Đà Nẵng, Quảng Ninh) that the best passage never mentions."""
-        folded_passage = fold(passage)
+        folded_passage = " ".join(re.findall(r"\w+", fold(passage)))
         for name in proper_names(query):
             folded_name = fold(name)
             if folded_name in _GENERIC_NAMES or any(g in folded_name for g in _GENERIC_NAMES):
@@ -408,7 +469,7 @@ class Answerer:
             rows = [h for h in more if h.chunk.kind == "table_row" and h.chunk.cells and any("chủ trì" in k.lower() for k in h.chunk.cells)]
         if not rows:
             return None
-        wanted = content_tokens(query)
+        wanted = self.retriever.wanted_tokens(query)
         best = max(rows[:6], key=lambda h: self._coverage(wanted, f"{h.chunk.section} {h.chunk.text}") + 0.1 / (rows.index(h) + 1))
         if self._coverage(wanted, f"{best.chunk.section} {best.chunk.text}") < 0.35:
             return None

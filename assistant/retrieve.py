@@ -53,7 +53,6 @@ _KIND_ALIASES = {
     "nghị quyết": ["nghi quyet dai hoi", "nq dai hoi", "nq dh", "nghi quyet dh", "dai hoi quyet nghi"],
 }
 
-
 @dataclass
 class Hit:
     chunk: Chunk
@@ -132,20 +131,26 @@ class Index:
     def authority(self) -> dict[str, int]:
         return {doc_id: entry["info"]["authority"] for doc_id, entry in self.documents.items()}
 
-    def mentioned_docs(self, query: str) -> set[str]:
-        """Documents the question names ("theo Nghị quyết Đại hội", "trong Chương trình hành động")."""
-        text = fold(query)
-        found: set[str] = set()
+    @cached_property
+    def _alias_patterns(self) -> list[tuple[re.Pattern, list[str]]]:
         by_kind: dict[str, list[str]] = {}
         for doc_id, entry in self.documents.items():
             by_kind.setdefault(entry["info"]["kind"], []).append(doc_id)
         aliases = sorted(
             ((alias, kind) for kind, names in _KIND_ALIASES.items() for alias in names), key=lambda item: -len(item[0])
         )
-        for alias, kind in aliases:
-            if alias in text and kind in by_kind:
-                found.update(by_kind[kind])
-                text = text.replace(alias, " ")
+        return [
+            (re.compile(r"(?<!\w)" + re.escape(alias) + r"(?!\w)"), by_kind[kind]) for alias, kind in aliases if kind in by_kind
+        ]
+
+    def mentioned_docs(self, query: str) -> set[str]:
+        """Documents the question names ("theo Nghị quyết Đại hội", "trong Chương trình hành động")."""
+        text = fold(query)
+        found: set[str] = set()
+        for pattern, doc_ids in self._alias_patterns:
+            text, count = pattern.subn(" ", text)
+            if count:
+                found.update(doc_ids)
         return found
 
     @property
@@ -256,6 +261,16 @@ class Retriever:
             value = self._idf[token] = float(np.log(1 + (total - df + 0.5) / (df + 0.5)))
         return value
 
+    def wanted_tokens(self, text: str) -> set[str]:
+        """The question's content tokens that some passage could hold: a bigram the corpus never uses ("tăng bao",
+        "héc ta") says nothing about which passage answers, and at its maximal IDF it would drown the real topic."""
+        return {t for t in content_tokens(text) if "_" not in t or self.idf(t) < self._unseen_idf}
+
+    @cached_property
+    def _unseen_idf(self) -> float:
+        total = max(len(self.index.lexical.folded.lengths), 1)
+        return float(np.log(1 + (total + 0.5) / 0.5)) - 1e-9
+
     def _tokens_of(self, chunk: Chunk) -> tuple[set[str], set[str]]:
         cached = self._chunk_tokens.get(chunk.chunk_id)
         if cached is None:
@@ -325,6 +340,7 @@ class Retriever:
         unknown = [d for d in (doc_ids or []) if d not in self.index.doc_ids()]
         if unknown:
             raise KeyError(f"unknown doc_id(s): {', '.join(unknown)}; known: {', '.join(self.index.doc_ids())}")
+        mentioned = self.index.mentioned_docs(query)
         forms = self.query_forms(query)
         dense = self.dense_scored(forms, doc_ids)
         lexical = self.lexical_ranking(forms, doc_ids)
@@ -338,7 +354,6 @@ class Retriever:
             hit = fused.setdefault(chunk_id, Hit(self.index.by_id[chunk_id], 0.0))
             hit.lexical_rank = rank
             hit.score += self.lexical_weight / (RRF_K + rank + 1)
-        mentioned = self.index.mentioned_docs(query)
         for hit in fused.values():
             authority = self.index.authority.get(hit.chunk.doc_id, 50)
             hit.score *= 1 + AUTHORITY_BOOST * max(0, authority - 50) / 50
@@ -347,14 +362,14 @@ class Retriever:
         ranked = sorted(fused.values(), key=lambda h: -h.score)
         if ranked:
             # Fusion finds the candidates; the share of the question they actually cover orders the head.
-            wanted = content_tokens(forms.dense if forms.accentless else query)
+            wanted = self.wanted_tokens(forms.dense if forms.accentless else forms.original)
             head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
             top = head[0].score
             for hit in head:
                 authority = self.index.authority.get(hit.chunk.doc_id, 50)
                 hit.score = (hit.score / top + COVERAGE_WEIGHT * self.coverage(wanted, hit.chunk)) * (
                     1 + AUTHORITY_BOOST * max(0, authority - 50) / 50
-                )
+                ) * (MENTION_BOOST if hit.chunk.doc_id in mentioned else 1.0)
             ranked = sorted(head, key=lambda h: -h.score) + tail
         if self.reranker is not None:
             ranked = self.reranker.rerank(query, ranked[: max(k * 3, 20)])

@@ -24,6 +24,7 @@ __all__ = [
     "ABBREVIATIONS",
     "STOPWORDS",
     "canonical_number",
+    "canonical_units",
     "expand_abbreviations",
     "fold",
     "fold_tokens",
@@ -189,6 +190,7 @@ ABBREVIATIONS: dict[str, str] = {
     "BTV": "Ban Thường vụ",
     "BTVTU": "Ban Thường vụ Thành ủy",
     "BCH": "Ban Chấp hành",
+    "BCĐ": "Ban Chỉ đạo",
     "TU": "Thành ủy",
     "VPTU": "Văn phòng Thành ủy",
     "TW": "Trung ương",
@@ -197,6 +199,8 @@ ABBREVIATIONS: dict[str, str] = {
     "BQLDA": "Ban Quản lý dự án",
     "QLDA": "quản lý dự án",
     "TP": "thành phố",
+    "HP": "Hải Phòng",
+    "TPHP": "thành phố Hải Phòng",
     "ĐVHC": "đơn vị hành chính",
     "VHTTDL": "Văn hóa, Thể thao và Du lịch",
     "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch",
@@ -206,6 +210,8 @@ ABBREVIATIONS: dict[str, str] = {
     "KVPT": "khu vực phòng thủ",
     # documents
     "NQ": "Nghị quyết",
+    "KH": "Kế hoạch",
+    "BCCT": "Báo cáo chính trị",
     "KL": "Kết luận",
     "CTr": "Chương trình",
     "CTHĐ": "Chương trình hành động",
@@ -248,6 +254,7 @@ ABBREVIATIONS: dict[str, str] = {
     "HTX": "hợp tác xã",
     "TNHH": "trách nhiệm hữu hạn",
     "LNG": "khí thiên nhiên hóa lỏng",
+    "IIP": "chỉ số sản xuất công nghiệp",
     "TOD": "phát triển đô thị theo định hướng giao thông công cộng",
     "QL": "quốc lộ",
     # indices and services
@@ -300,7 +307,24 @@ def _lookup_abbreviation(word: str) -> str | None:
     return _ABBR_EXACT.get(word) or _ABBR_ANY_CASE.get(_fold_lower(word.lower()))
 
 
+# Spoken or spelled-out units that the documents always write as symbols: "héc-ta" is "ha", "phần trăm" is "%".
+_UNIT_SPELLINGS_RE = re.compile(
+    r"\b(?:héc[- ]?ta|hec[- ]?ta|hécta|hecta)\b|\bph[aầ]n tr[aă]m\b|\b(?:đô[- ]?la|do[- ]?la)(?: mỹ| my)?\b", re.IGNORECASE
+)
+
+
+def _unit_symbol(match: re.Match) -> str:
+    found = match.group().lower()
+    return "%" if found.startswith("ph") else "ha" if found.startswith("h") else "USD"
+
+
+def canonical_units(text: str) -> str:
+    """The documents' unit symbols for spelled-out units, so a question about "một héc-ta" meets "01 ha"."""
+    return _UNIT_SPELLINGS_RE.sub(_unit_symbol, text) if ("ta" in text or "tr" in text or "la" in text) else text
+
+
 def _expand_normalized(text: str) -> str:
+    text = canonical_units(text)
     # Looks up each distinct whitespace-separated word (not every position): a 600 KB text has ~15k of them.
     scan = _DOC_CODE_RE.sub(" ", text) if "/" in text or "-" in text else text
     found: set[str] = set()

@@ -30,14 +30,16 @@ log = logging.getLogger(__name__)
 PIPELINE_VERSION = 3
 
 _STAGE_SOURCES = ("clean.py", "tables.py", "parse.py", "chunk.py", "document.py")
+# What else shapes a build: the lexical tokens and the registry. Editing these rebuilds the index from the caches.
+_BUILD_SOURCES = ("normalize.py", "lexical.py", "registry.py", "agencies.py", "responsibilities.py")
 
 
 @functools.cache
-def code_version() -> str:
+def code_version(sources: tuple[str, ...] = _STAGE_SOURCES) -> str:
     """PIPELINE_VERSION plus a digest of the parse/chunk sources: editing them must invalidate cached parses
     and force a new build, even when nobody remembers to bump the version."""
     digest = hashlib.sha256()
-    for name in _STAGE_SOURCES:
+    for name in sources:
         digest.update((Path(__file__).parent / name).read_bytes())
     return f"{PIPELINE_VERSION}-{digest.hexdigest()[:12]}"
 
@@ -76,7 +78,7 @@ class IngestReport:
 
 def _fingerprint(settings: Settings, embedder_id: str, doc_hashes: dict[str, str], infos: dict) -> str:
     payload = {
-        "version": code_version(),
+        "version": code_version(_STAGE_SOURCES + _BUILD_SOURCES),
         "embedder": embedder_id,
         "max_tokens": settings.max_chunk_tokens,
         "docs": doc_hashes,

@@ -145,6 +145,24 @@ def test_evidence_and_answer_are_in_the_document(questions, docs):
     assert bad == []
 
 
+def test_alternative_passages_state_the_same_answer(questions, docs):
+    """`also` lists other passages accepted as answering: each must hold the expected answer next to its evidence,
+    so an alternative is the same fact stated elsewhere, never a looser match."""
+    with_alternatives = [q for q in questions if q.get("also")]
+    assert with_alternatives
+    bad = []
+    for q in with_alternatives:
+        for alternative in q["also"]:
+            text, evidence = docs[alternative["doc_id"]], normalise(alternative["evidence"])
+            if (alternative["doc_id"], evidence) == (q["doc_id"], normalise(q["evidence"])):
+                bad.append(f"{q['id']}: alternative repeats the main evidence")
+            elif evidence not in text:
+                bad.append(f"{q['id']}: evidence not in {alternative['doc_id']}: {alternative['evidence']!r}")
+            elif not near(text, evidence, normalise(q["answer"])):
+                bad.append(f"{q['id']}: answer {q['answer']!r} not within {WINDOW} chars of {alternative['evidence']!r}")
+    assert bad == []
+
+
 def test_evidence_is_not_copied_from_the_question(questions):
     copied = [q["id"] for q in questions
               if q["category"] != "out_of_corpus" and normalise(q["evidence"]) in normalise(q["question"])]

@@ -12,6 +12,7 @@ import pytest
 from ingest.normalize import (
     ABBREVIATIONS,
     canonical_number,
+    canonical_units,
     expand_abbreviations,
     fold,
     fold_tokens,
@@ -272,3 +273,22 @@ def test_corpus_has_no_old_style_tones_left() -> None:
     words = set(re.findall(r"\w+", normalize(corpus_text())))
     assert not words & {"uỷ", "Uỷ", "hoá", "HOÁ", "khoẻ", "hoà", "Ðảng", "tỉ"}
     assert {"Quý", "quý", "quỹ", "hòa", "hoàn", "khoáng", "tỉnh"} <= words
+
+
+@pytest.mark.parametrize(
+    ("spoken", "symbol"),
+    [
+        ("trên một héc-ta đất", "trên một ha đất"),
+        ("bao nhiêu hecta", "bao nhiêu ha"),
+        ("tăng bao nhiêu phần trăm", "tăng bao nhiêu %"),
+        ("tang bao nhieu phan tram", "tang bao nhieu %"),
+        ("bao nhiêu đô la Mỹ", "bao nhiêu USD"),
+    ],
+)
+def test_spelled_out_units_become_the_documents_symbols(spoken: str, symbol: str) -> None:
+    assert canonical_units(spoken) == symbol
+    assert lexical_tokens(spoken) == lexical_tokens(symbol)
+
+
+def test_unit_words_inside_other_words_are_left_alone() -> None:
+    assert canonical_units("phân tách bảng, Đô Lương, tháp") == "phân tách bảng, Đô Lương, tháp"

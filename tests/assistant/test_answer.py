@@ -1,0 +1,64 @@
+"""The extractive answerer on the real index: what a figure question counts, and when the corpus has no answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import counted_term
+
+
+@pytest.fixture(scope="module")
+def answerer(services):
+    return services.answerer()
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("Giai đoạn 2026-2030 phải hoàn thành bao nhiêu căn nhà ở xã hội?", "căn nhà"),
+        ("Kinh tế số chiếm bao nhiêu phần trăm GRDP?", "%"),
+        ("GRDP bình quân đầu người phải đạt bao nhiêu đô la?", "usd"),
+        ("Cầu có mấy làn xe?", "làn xe"),
+        ("Chỉ số IIP phải tăng bao nhiêu mỗi năm?", None),
+        ("Ai chủ trì nhiệm vụ này?", None),
+    ],
+)
+def test_counted_term_is_what_the_figure_is_of(question: str, counted: str | None) -> None:
+    assert counted_term(question) == counted
+
+
+def test_a_figure_in_another_unit_is_no_answer(answerer) -> None:
+    """The documents give the port target in tonnes, never in TEU: quoting "380 triệu tấn" would answer another question."""
+    result = answerer.ask("Sản lượng container qua cảng Hải Phòng năm 2030 đặt mục tiêu bao nhiêu TEU?")
+    assert result.abstained
+
+
+def test_the_passage_stating_the_counted_unit_is_quoted(answerer) -> None:
+    result = answerer.ask("Khách du lịch đến Hải Phòng năm 2030 được đặt mục tiêu bao nhiêu lượt?")
+    assert not result.abstained
+    assert "25" in result.answer and "lượt" in result.citations[0].quote.lower()
+
+
+def test_a_spelled_out_unit_is_not_an_unknown_word(answerer) -> None:
+    result = answerer.ask("Giá trị sản phẩm nông nghiệp trên một héc-ta đất sản xuất năm 2030 phấn đấu đạt bao nhiêu?")
+    assert not result.abstained
+    assert "230 triệu đồng" in result.answer
+
+
+def test_an_acronym_the_corpus_never_uses_is_out_of_corpus(answerer) -> None:
+    assert answerer.ask("Chỉ số giá tiêu dùng CPI của Hải Phòng năm 2026 được kiểm soát ở mức nào?").abstained
+
+
+def test_a_name_split_by_dashes_in_the_passage_still_matches(answerer) -> None:
+    result = answerer.ask(
+        "Quần thể Yên Tử - Vĩnh Nghiêm - Côn Sơn, Kiếp Bạc được công nhận Di sản văn hóa thế giới vào ngày nào?"
+    )
+    assert not result.abstained
+    assert "12/7/2025" in result.answer
+
+
+def test_bigrams_no_passage_holds_do_not_count_against_coverage(answerer) -> None:
+    retriever = answerer.retriever
+    wanted = retriever.wanted_tokens("Chỉ số IIP giai đoạn tới phải tăng bao nhiêu phần trăm mỗi năm?")
+    assert "iip" in wanted and "chi_so" in wanted
+    assert "tang_bao" not in wanted and "toi_phai" not in wanted
