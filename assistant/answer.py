@@ -24,6 +24,10 @@ ABSTAIN_TEXT = "Không tìm thấy nội dung này trong các văn kiện hiện
 MIN_COVERAGE = 0.15
 PARTIAL_COVERAGE = 0.55
 MIN_DENSE_SIMILARITY = 0.87
+# How much the passage ranking counts when picking the sentence that answers, beside its own coverage.
+RANK_WEIGHT = 0.2
+# How much the heading above a sentence counts when judging whether the sentence answers.
+HEADING_SHARE = 0.3
 _GENERIC_NAMES = {fold(n) for n in ("Hải Phòng", "Thành phố", "Nghị quyết", "Đại hội", "Đảng bộ", "Ban Chấp hành", "Chương trình", "Kế hoạch", "Đề án", "Báo cáo", "Việt Nam", "Hải Dương", "Nhân dân", "Thành ủy", "Thành uỷ")}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -135,6 +139,7 @@ def counted_term(query: str) -> str | None:
 
 
 # Units a figure is stated in: the number stands right before them ("20,2 tỷ USD", "16,5%", "25 triệu lượt").
+_SCALE = r"(?:\s*(?:triệu|tỷ|tỉ|nghìn|ngàn|trieu|ty|ti|nghin|ngan))?"
 _UNITS = {fold(u) for u in "% đồng usd tấn teu mét m km ha lượt người căn năm tháng ngày".split()}
 
 
@@ -149,8 +154,16 @@ def _names_counted(counted: str, query: str, chunk) -> bool:
     unit_cells = [value for key, value in (chunk.cells or {}).items() if "đơn vị" in key.lower()]
     if any(fold(counted) in fold(value) for value in unit_cells):
         return True
-    scale = r"(?:\s*(?:triệu|tỷ|tỉ|nghìn|ngàn|trieu|ty|ti|nghin|ngan))?"
-    return re.search(r"\d" + scale + r"\s*" + re.escape(counted) + r"(?!\w)", text) is not None
+    return _counts(counted, query, text)
+
+
+def _counts(counted: str, query: str, text: str) -> bool:
+    """A number right before what is counted: "25 triệu lượt", "16,5%", "445 đại biểu", "100% số xã"."""
+    text = normalize(text).lower()
+    if looks_accentless(query):
+        text, counted = fold(text), fold(counted)
+    pattern = r"\d[\d.,/]*\s*%?" + _SCALE + r"\s*(?:số\s+|các\s+|so\s+|cac\s+)?" + re.escape(counted) + r"(?!\w)"
+    return re.search(pattern, text) is not None
 
 
 def _counted_missing(query: str, chunk) -> bool:
@@ -273,9 +286,12 @@ class Answerer:
             for sentence in sentences:
                 if len(sentence) < 12:
                     continue
-                context = f"{hit.chunk.section} {sentence}"
-                coverage = 0.7 * self._coverage(wanted, sentence) + 0.3 * self._coverage(wanted, context)
-                score = coverage + 0.1 / (rank + 1)
+                # The heading right above a passage labels it ("I. NHẤT TRÍ CHỦ ĐỀ ĐẠI HỘI ... LÀ:"); those further up
+                # are the chapter, shared by hundreds of sentences.
+                leaf = hit.chunk.section.rsplit(" > ", 1)[-1]
+                context = f"{leaf} {sentence}"
+                coverage = (1 - HEADING_SHARE) * self._coverage(wanted, sentence) + HEADING_SHARE * self._coverage(wanted, context)
+                score = coverage + RANK_WEIGHT / (rank + 1)
                 scored.append(_Scored(sentence, hit, rank, coverage, score))
         scored.sort(key=lambda s: -s.score)
         return scored
@@ -291,13 +307,14 @@ class Answerer:
         if not hits:
             return self._abstain(hits)
         scored = self._score_sentences(query, hits)
+        counting: list[_Scored] = []
         if scored and (counted := counted_term(query)):
             # "bao nhiêu lượt", "mấy làn xe": a passage that names what is counted answers; the others cannot.
-            naming = [
-                s for s in scored
-                if s.coverage >= scored[0].coverage - 0.25 and _names_counted(counted, query, s.hit.chunk)
-            ]
-            scored = naming + [s for s in scored if s not in naming]
+            # Best: the sentence itself gives the count ("445 đại biểu"); next: its passage names the thing counted.
+            close = [s for s in scored if s.coverage >= scored[0].coverage - 0.25]
+            counting = [s for s in close if _counts(counted, query, s.sentence)]
+            naming = [s for s in close if s not in counting and _names_counted(counted, query, s.hit.chunk)]
+            scored = counting + naming + [s for s in scored if s not in counting and s not in naming]
         if not scored or self._out_of_corpus(query, scored[0], hits):
             return self._abstain(hits)
         mentioned = self.retriever.index.mentioned_docs(query)
@@ -326,6 +343,7 @@ class Answerer:
                 if s.coverage >= best.coverage - 0.05
                 and _NUMBER.search(s.sentence)
                 and asked_years <= years(f"{s.hit.chunk.section} {s.sentence}")
+                and (best not in counting or s in counting)
             ]
             if close:
                 best = max(close, key=lambda s: (authority.get(s.hit.chunk.doc_id, 0), s.score))

@@ -29,7 +29,8 @@ LEXICAL_WEIGHT = 1.0
 MENTION_BOOST = 1.3
 AUTHORITY_BOOST = 0.2
 COVERAGE_WEIGHT = 2.5
-SECTION_COVERAGE_WEIGHT = 0.5
+SECTION_COVERAGE_WEIGHT = 0.3
+LEAF_HEADING_WEIGHT = 0.8
 RERANK_DEPTH = 20
 # Words that say what kind of answer is wanted, not what it is about: they must not count as evidence.
 QUESTION_WORDS = set(
@@ -247,7 +248,7 @@ class Retriever:
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
         self.reranker = reranker
-        self._chunk_tokens: dict[str, tuple[set[str], set[str]]] = {}
+        self._chunk_tokens: dict[str, tuple[set[str], set[str], set[str]]] = {}
         self._idf: dict[str, float] = {}
 
     def idf(self, token: str) -> float:
@@ -271,21 +272,29 @@ class Retriever:
         total = max(len(self.index.lexical.folded.lengths), 1)
         return float(np.log(1 + (total + 0.5) / 0.5)) - 1e-9
 
-    def _tokens_of(self, chunk: Chunk) -> tuple[set[str], set[str]]:
+    def _tokens_of(self, chunk: Chunk) -> tuple[set[str], set[str], set[str]]:
+        """Folded tokens of the passage, of the heading right above it, and of the headings further up."""
         cached = self._chunk_tokens.get(chunk.chunk_id)
         if cached is None:
-            cached = self._chunk_tokens[chunk.chunk_id] = (set(folded_tokens(chunk.text)), set(folded_tokens(chunk.section)))
+            *upper, leaf = chunk.section.split(" > ") if chunk.section else [""]
+            cached = self._chunk_tokens[chunk.chunk_id] = (
+                set(folded_tokens(chunk.text)),
+                set(folded_tokens(leaf)),
+                set(folded_tokens(" \n".join(upper))),
+            )
         return cached
 
     def coverage(self, wanted: set[str], chunk: Chunk) -> float:
-        """IDF-weighted share of the question's content tokens that the passage (or, at half weight, its heading) holds."""
+        """IDF-weighted share of the question's content tokens that the passage holds; tokens only its headings hold
+        count less, the heading right above it ("I. NHẤT TRÍ CHỦ ĐỀ ĐẠI HỘI ... LÀ:") more than those further up."""
         total = sum(self.idf(t) for t in wanted)
         if not total:
             return 0.0
-        body, heading = self._tokens_of(chunk)
+        body, leaf, upper = self._tokens_of(chunk)
         in_body = sum(self.idf(t) for t in wanted if t in body)
-        in_heading = sum(self.idf(t) for t in wanted if t in heading and t not in body)
-        return (in_body + SECTION_COVERAGE_WEIGHT * in_heading) / total
+        in_leaf = sum(self.idf(t) for t in wanted if t in leaf and t not in body)
+        in_upper = sum(self.idf(t) for t in wanted if t in upper and t not in body and t not in leaf)
+        return (in_body + LEAF_HEADING_WEIGHT * in_leaf + SECTION_COVERAGE_WEIGHT * in_upper) / total
 
     def query_forms(self, query: str) -> QueryForms:
         text = normalize(query)
