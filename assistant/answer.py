@@ -36,6 +36,8 @@ _FOLLOWUP_SUBJECT_ACCENTLESS = re.compile(r"^(?:con|the con|vay con)\s+(?!so\b|n
 # Words that ask about a task without naming it: a question made only of these refers to the previous turn.
 _ASKING_ONLY = set("co quan don vi nao ai chu tri phoi hop han hoan thanh thoi gian khi bao gio trach nhiem ket qua san pham "
                    "va hay con so do nay van kien ban tai lieu o dau nam trong the sao".split())
+_ASKS_ANYTHING = re.compile(r"\b(bao gio|bao nhieu|khi nao|ai|nao|gi|may|o dau|the nao|ra sao)\b")
+_PLACE = re.compile(r"(?:(?:thành phố|tỉnh|TP\.?)\s+)?(?:Hải Phòng|Hải Dương)")
 _OWNERSHIP = re.compile(
     r"\b(chu tri|phoi hop|chiu trach nhiem|co quan nao|don vi nao|ai (?:la|se|duoc|phu trach)|phu trach|thoi han|"
     r"khi nao hoan thanh|han hoan thanh|bao gio|ket qua/san pham|san pham (?:dau ra|la gi))\b"
@@ -224,7 +226,10 @@ class Answerer:
             subject = _FOLLOWUP_SUBJECT_ACCENTLESS.match(question.strip())
         if subject:
             new_subject = subject.group(1).strip(" ?")
-            replaced = self._swap_agency(last, new_subject)
+            if _ASKS_ANYTHING.search(fold(new_subject)):
+                # "còn cảng mới ở Đồ Sơn thì bao giờ khởi công?" asks its own question about a new subject.
+                return new_subject
+            replaced = self._swap_agency(last, new_subject) or self._swap_place(last, new_subject)
             return replaced or f"{new_subject} {last}"
         words = re.findall(r"\w+", folded)
         refers_back = (
@@ -238,6 +243,16 @@ class Answerer:
 
     def _swap_agency(self, question: str, new_subject: str) -> str | None:
         match = re.search(r"(Sở|Ban|Ủy ban|UBND|Đảng ủy|Bộ Chỉ huy|Công an|Văn phòng|Thành ủy|Hội đồng)[^,?.;]*?(?= chủ trì| phối hợp| thực hiện| chịu| được| có|\?|$)", question)
+        if not match:
+            return None
+        return question[: match.start()] + new_subject + question[match.end():]
+
+    @staticmethod
+    def _swap_place(question: str, new_subject: str) -> str | None:
+        """"còn tỉnh Hải Dương thì sao?" after a question about Hải Phòng asks the same of Hải Dương."""
+        if not _PLACE.fullmatch(new_subject):
+            return None
+        match = _PLACE.search(question)
         if not match:
             return None
         return question[: match.start()] + new_subject + question[match.end():]

@@ -32,6 +32,7 @@ COVERAGE_WEIGHT = 2.5
 SECTION_COVERAGE_WEIGHT = 0.3
 LEAF_HEADING_WEIGHT = 0.8
 RERANK_DEPTH = 20
+LEAD_BOOST = 1.2
 # Words that say what kind of answer is wanted, not what it is about: they must not count as evidence.
 QUESTION_WORDS = set(
     fold(w)
@@ -53,6 +54,16 @@ _KIND_ALIASES = {
     "đề án": ["de an xay dung", "de an cnxh", "theo de an", "trong de an", "de an nay", "de an mo hinh"],
     "nghị quyết": ["nghi quyet dai hoi", "nq dai hoi", "nq dh", "nghi quyet dh", "dai hoi quyet nghi"],
 }
+
+# "Ai chủ trì ...", "cơ quan nào chịu trách nhiệm ...": the answer is a passage that assigns a lead agency.
+_ASKS_LEAD = re.compile(r"\b(chu tri|chiu trach nhiem|phu trach|co quan nao|don vi nao|so nao|ban nao)\b")
+
+
+def _assigns_lead(chunk: Chunk) -> bool:
+    if chunk.cells:
+        return any("chủ trì" in key.lower() for key in chunk.cells)
+    return "chủ trì" in chunk.text.lower()
+
 
 @dataclass
 class Hit:
@@ -372,13 +383,16 @@ class Retriever:
         if ranked:
             # Fusion finds the candidates; the share of the question they actually cover orders the head.
             wanted = self.wanted_tokens(forms.dense if forms.accentless else forms.original)
+            asks_lead = bool(_ASKS_LEAD.search(fold(query)))
             head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
             top = head[0].score
             for hit in head:
                 authority = self.index.authority.get(hit.chunk.doc_id, 50)
                 hit.score = (hit.score / top + COVERAGE_WEIGHT * self.coverage(wanted, hit.chunk)) * (
                     1 + AUTHORITY_BOOST * max(0, authority - 50) / 50
-                ) * (MENTION_BOOST if hit.chunk.doc_id in mentioned else 1.0)
+                ) * (MENTION_BOOST if hit.chunk.doc_id in mentioned else 1.0) * (
+                    LEAD_BOOST if asks_lead and _assigns_lead(hit.chunk) else 1.0
+                )
             ranked = sorted(head, key=lambda h: -h.score) + tail
         if self.reranker is not None:
             ranked = self.reranker.rerank(query, ranked[: max(k * 3, 20)])

@@ -62,3 +62,30 @@ def test_bigrams_no_passage_holds_do_not_count_against_coverage(answerer) -> Non
     wanted = retriever.wanted_tokens("Chỉ số IIP giai đoạn tới phải tăng bao nhiêu phần trăm mỗi năm?")
     assert "iip" in wanted and "chi_so" in wanted
     assert "tang_bao" not in wanted and "toi_phai" not in wanted
+
+
+def test_a_follow_up_about_another_province_swaps_the_place(answerer) -> None:
+    history = [{"role": "user", "content": "Hải Phòng thu hút FDI giai đoạn 2021-2025 được bao nhiêu?"}]
+    assert answerer.rewrite("còn tỉnh Hải Dương thì sao?", history) == "tỉnh Hải Dương thu hút FDI giai đoạn 2021-2025 được bao nhiêu?"
+
+
+def test_a_follow_up_asking_its_own_question_stands_alone(answerer) -> None:
+    history = [{"role": "user", "content": "Ai chủ trì Dự án Nhà máy nhiệt điện LNG Hải Phòng?"}]
+    assert answerer.rewrite("còn cảng mới ở Đồ Sơn thì bao giờ khởi công?", history) == "cảng mới ở Đồ Sơn thì bao giờ khởi công"
+
+
+def _first_lead_row(retriever, question: str) -> int | None:
+    hits = retriever.search(question, k=5)
+    return next((i for i, h in enumerate(hits) if any("chủ trì" in key.lower() for key in (h.chunk.cells or {}))), None)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Đơn vị nào chủ trì chỉ tiêu kết nạp đảng viên mới hằng năm?", "Ai chủ trì chỉ tiêu thu ngân sách nhà nước trên địa bàn?"],
+)
+def test_who_leads_moves_the_passage_assigning_a_lead_up(answerer, monkeypatch, question: str) -> None:
+    """The resolution states these targets too, but only the programme's table says who leads them."""
+    boosted = _first_lead_row(answerer.retriever, question)
+    monkeypatch.setattr("assistant.retrieve.LEAD_BOOST", 1.0)
+    plain = _first_lead_row(answerer.retriever, question)
+    assert boosted is not None and plain is not None and boosted < plain
