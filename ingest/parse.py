@@ -73,6 +73,7 @@ class _Heading:
     line: int
     bold: bool = False
     refs: list[str] = field(default_factory=list)
+    blocks_before: int = 0
 
 
 @dataclass
@@ -110,6 +111,7 @@ class _Builder:
     def push_heading(self, heading: _Heading) -> None:
         self.flush()
         self.after_heading = True
+        previous = list(self.stack)
         kinds = [h.kind for h in self.stack]
         if heading.kind == "part":
             self.stack = []
@@ -122,8 +124,40 @@ class _Builder:
         else:
             while self.stack and self.stack[-1].kind in _NUMBERED:
                 self.stack.pop()
+        self._close_empty([h for h in previous if not any(h is kept for kept in self.stack)])
+        heading.blocks_before = len(self.blocks)
         self.stack.append(heading)
         self.sections.append(self.path())
+
+    def _close_empty(self, closed: list[_Heading]) -> None:
+        """A "heading" closed before any text came under it was a short list item ("2. Nhân dân làm chủ, đồng hành,
+        thụ hưởng" between "1. ..." and "3. ..."): keep its words as a paragraph of the section it sits in, or they
+        would be searchable nowhere."""
+        # Deepest first: once a list item became text, the heading above it has content and stays a heading.
+        for depth in range(len(closed) - 1, -1, -1):
+            heading = closed[depth]
+            if heading.kind == "part" or len(self.blocks) != heading.blocks_before:
+                continue
+            path = [h.text for h in self.stack] + [h.text for h in closed[:depth]]
+            self.blocks.append(
+                Block(
+                    kind="paragraph",
+                    text=heading.text,
+                    section=path,
+                    line_start=heading.line,
+                    line_end=heading.line,
+                    footnote_refs=list(heading.refs),
+                )
+            )
+            heading_path = path + [heading.text]
+            if heading_path in self.sections:
+                self.sections.remove(heading_path)
+
+    def finish(self) -> None:
+        """Close the document: its last headings, if nothing came under them, become text too."""
+        self.flush()
+        closed, self.stack = self.stack, []
+        self._close_empty(closed)
 
     def demote_heading(self, line: _Line) -> None:
         """A numbered line taken for a heading that runs on into a sentence was a list paragraph: make it one."""
@@ -248,7 +282,7 @@ def parse_document(text: str, info: DocumentInfo, content_hash: str = "") -> Par
         line = _Line(number=index + 1, text=clean, bold=is_markdown_emphasised(raw), refs=refs)
         _place_line(builder, line)
         index += 1
-    builder.flush()
+    builder.finish()
 
     for block in builder.blocks:
         for ref in block.footnote_refs:

@@ -148,3 +148,32 @@ def test_a_document_without_headings_is_flagged():
     doc = parse_document("Một đoạn văn không có tiêu đề nào cả, chỉ có nội dung.\n", INFO)
     assert doc.warnings == ["mau: no headings recognised"]
     assert [b.text for b in doc.blocks] == ["Một đoạn văn không có tiêu đề nào cả, chỉ có nội dung."]
+
+
+def test_short_numbered_items_with_nothing_under_them_stay_text():
+    """Items like "2. Nhân dân làm chủ, đồng hành, thụ hưởng" look like headings; with no text under them they are a
+    list, and their words must land in a block (else no search could ever find them)."""
+    text = "\n".join(
+        [
+            "II. Bộ tiêu chí Chủ nghĩa xã hội",
+            "1. Dân giàu, thành phố vững mạnh",
+            "2. Nhân dân làm chủ, đồng hành, thụ hưởng",
+            "III. Bộ tiêu chí con người",
+            "1. Trung thực, thẳng thắn, nghĩa tình",
+        ]
+    )
+    doc = parse_document(text, INFO)
+    assert doc.sections == [["II. Bộ tiêu chí Chủ nghĩa xã hội"], ["III. Bộ tiêu chí con người"]]
+    assert [(b.text, b.section) for b in doc.blocks] == [
+        ("1. Dân giàu, thành phố vững mạnh", ["II. Bộ tiêu chí Chủ nghĩa xã hội"]),
+        ("2. Nhân dân làm chủ, đồng hành, thụ hưởng", ["II. Bộ tiêu chí Chủ nghĩa xã hội"]),
+        ("1. Trung thực, thẳng thắn, nghĩa tình", ["III. Bộ tiêu chí con người"]),
+    ]
+    assert [b.line_start for b in doc.blocks] == [2, 3, 5]
+
+
+def test_every_line_of_the_real_corpus_lands_in_a_block_or_a_heading_with_text(parsed_corpus, doc_id="de-an-cnxh"):
+    doc = parsed_corpus[doc_id]
+    text = " ".join(b.text for b in doc.blocks)
+    for item in ("Nhân dân làm chủ, đồng hành, thụ hưởng", "Trung thực, thẳng thắn, nghĩa tình", "Thành phố VĂN MINH, HẠNH PHÚC"):
+        assert item in text
