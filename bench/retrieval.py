@@ -41,8 +41,11 @@ def metrics(ranks: list[int | None], seconds: list[float]) -> dict:
 
 
 def first_rank(texts_and_docs: list[tuple[str, str | None]], question: dict) -> int | None:
+    """Rank of the first passage that answers: the question's document and evidence, or one of its `also` pairs
+    (the same rule as `vankien eval`, applied alike to every system)."""
+    accepted = [(question["doc_id"], question["evidence"])] + [(a["doc_id"], a["evidence"]) for a in question.get("also", [])]
     for rank, (text, doc_id) in enumerate(texts_and_docs[:10]):
-        if (doc_id is None or doc_id == question["doc_id"]) and evidence_in(text, question["evidence"]):
+        if any((doc_id is None or doc_id == wanted) and evidence_in(text, evidence) for wanted, evidence in accepted):
             return rank
     return None
 
@@ -105,7 +108,7 @@ def bm25_variants(services: Services, questions: list[dict]) -> dict[str, dict]:
             scores = lexical.scores(accented(q["question"]), folded(q["question"]), 0.5)
             top = np.argsort(-scores)[:10]
             seconds.append(time.perf_counter() - started)
-            ranks.append(first_rank([(chunks[i].text, chunks[i].doc_id) for i in top if scores[i] > 0], q))
+            ranks.append(first_rank([(f"{chunks[i].section}\n{chunks[i].text}", chunks[i].doc_id) for i in top if scores[i] > 0], q))
         results[name] = metrics(ranks, seconds)
     return results
 
@@ -117,7 +120,7 @@ def ours(services: Services, questions: list[dict]) -> dict:
         started = time.perf_counter()
         hits = retriever.search(q["question"], k=10)
         seconds.append(time.perf_counter() - started)
-        ranks.append(first_rank([(h.chunk.text, h.chunk.doc_id) for h in hits], q))
+        ranks.append(first_rank([(f"{h.chunk.section}\n{h.chunk.text}", h.chunk.doc_id) for h in hits], q))
     return metrics(ranks, seconds)
 
 
