@@ -38,6 +38,18 @@ _ASKING_ONLY = set("co quan don vi nao ai chu tri phoi hop han hoan thanh thoi g
                    "va hay con so do nay van kien ban tai lieu o dau nam trong the sao".split())
 _ASKS_ANYTHING = re.compile(r"\b(bao gio|bao nhieu|khi nao|ai|nao|gi|may|o dau|the nao|ra sao)\b")
 _PLACE = re.compile(r"(?:(?:thành phố|tỉnh|TP\.?)\s+)?(?:Hải Phòng|Hải Dương)")
+_REFERS_BACK = re.compile(r"\b(nay|do|tren|ay|kia)\b")
+_REFERS_BACK_ACCENTED = re.compile(r"(?<!\w)(này|đó|trên|ấy|kia)(?!\w)")
+
+
+def refers_back(question: str) -> bool:
+    """"nhiệm vụ đó", "chỉ tiêu này": the question points at an earlier turn. Read on the accented text when there is
+    one, since folding makes "Đồ Sơn" and "đó" the same word."""
+    if looks_accentless(question):
+        return bool(_REFERS_BACK.search(fold(question)))
+    return bool(_REFERS_BACK_ACCENTED.search(normalize(question).lower()))
+
+
 _OWNERSHIP = re.compile(
     r"\b(chu tri|phoi hop|chiu trach nhiem|co quan nao|don vi nao|ai (?:la|se|duoc|phu trach)|phu trach|thoi han|"
     r"khi nao hoan thanh|han hoan thanh|bao gio|ket qua/san pham|san pham (?:dau ra|la gi))\b"
@@ -232,12 +244,12 @@ class Answerer:
             replaced = self._swap_agency(last, new_subject) or self._swap_place(last, new_subject)
             return replaced or f"{new_subject} {last}"
         words = re.findall(r"\w+", folded)
-        refers_back = (
-            any(w in words for w in ("do", "nay", "tren", "ay", "kia"))
+        incomplete = (
+            refers_back(question)
             or len(words) <= 6
             or all(w in _ASKING_ONLY or w in QUESTION_WORDS for w in words)
         )
-        if refers_back or _ASKS_DOCUMENT.search(folded):
+        if incomplete or _ASKS_DOCUMENT.search(folded):
             return f"{last} {question}"
         return None
 

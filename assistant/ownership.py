@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, Citation, refers_back
 from ingest.agencies import agency_key
 from ingest.document import Chunk
 from ingest.normalize import STOPWORDS, fold, fold_tokens, folded_tokens, lexical_tokens, looks_accentless, normalize
@@ -49,7 +49,6 @@ _ASKS_SUBJECT = re.compile(r"\bchu the\b")
 _SUBJECT_QUOTE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.\s*)?Chủ thể", re.IGNORECASE)
 _WANTS_TARGETS = re.compile(r"\b(chi tieu|phu luc 1)\b")
 _WANTS_PROJECTS = re.compile(r"\b(du an|cong trinh|phu luc 3)\b")
-_FOLLOWUP_ONLY = re.compile(r"\b(nay|do|tren|ay|kia)\b")
 # Phrases and words that say what is asked rather than what about; they never count as evidence of a match.
 _CUE_PHRASES = (
     "chịu trách nhiệm chính", "chịu trách nhiệm", "trách nhiệm", "chủ trì", "phối hợp", "cơ quan", "đơn vị", "tổ chức nào",
@@ -480,7 +479,7 @@ def answer_ownership(question: str, registry: Registry, index, history_question:
         return _list_answer(named[0], listing, catalogue, index, role="support" if supports else "lead")
     wanted = _topic_tokens(question, spans)
     own_words = {t for t in wanted if "_" not in t}
-    if history_question and (len(own_words) < 3 or _FOLLOWUP_ONLY.search(parsed.folded)):
+    if history_question and (len(own_words) < 3 or refers_back(question)):
         history_agencies, history_spans = _find_agencies(history_question, catalogue)
         wanted |= _topic_tokens(history_question, history_spans)
         parsed.agencies = agencies or history_agencies

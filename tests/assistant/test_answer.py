@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import counted_term
+from assistant.answer import counted_term, refers_back
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +89,23 @@ def test_who_leads_moves_the_passage_assigning_a_lead_up(answerer, monkeypatch, 
     monkeypatch.setattr("assistant.retrieve.LEAD_BOOST", 1.0)
     plain = _first_lead_row(answerer.retriever, question)
     assert boosted is not None and plain is not None and boosted < plain
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("nhiệm vụ đó hạn khi nào?", True),
+        ("chỉ tiêu này do ai chủ trì?", True),
+        ("nhiem vu do han khi nao", True),
+        ("cảng mới ở Đồ Sơn thì bao giờ khởi công?", False),
+    ],
+)
+def test_refers_back_reads_the_accents_when_there_are_some(question: str, expected: bool) -> None:
+    assert refers_back(question) is expected
+
+
+def test_a_place_named_do_son_is_not_taken_for_a_pointer_to_the_last_task(answerer) -> None:
+    history = [{"role": "user", "content": "Ai chủ trì Dự án Nhà máy nhiệt điện LNG Hải Phòng?"}]
+    result = answerer.ask("còn cảng mới ở Đồ Sơn thì bao giờ khởi công?", history)
+    assert "Cảng Nam Đồ Sơn" in result.answer and "quý IV năm 2026" in result.answer
+    assert "LNG" not in result.answer
