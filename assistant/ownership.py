@@ -447,10 +447,27 @@ def _directed_by(agency_id: str, question: _Question, catalogue: _Catalogue, ind
     return Answer(answer=text, citations=citations, abstained=False, route="registry")
 
 
+_GIVEN = re.compile(r"\b(chu tri|duoc giao|giao cho|phu trach|dam nhiem|phoi hop|thuc hien)\b")
+_ASKS_COUNT = re.compile(r"(?<!\w)(bao nhiêu|mấy)(?!\w)")
+_ASKS_COUNT_ACCENTLESS = re.compile(r"\b(bao nhieu|may)\b")
+
+
+def _asks_count(question: str) -> bool:
+    """"bao nhiêu", "mấy"; on accented text "mấy" is not "nhà máy"."""
+    if looks_accentless(question):
+        return bool(_ASKS_COUNT_ACCENTLESS.search(fold(question)))
+    return bool(_ASKS_COUNT.search(normalize(question).lower()))
+
+
 def asks_ownership(question: str) -> bool:
     """Whether a question asks who leads, supports or by when (the only questions this module answers)."""
     folded = fold(question)
-    return bool(_ASKS_LEAD.search(folded) or _ASKS_SUPPORT.search(folded) or _ASKS_DEADLINE.search(folded) or _ASKS_LIST.search(folded))
+    if _ASKS_LEAD.search(folded) or _ASKS_SUPPORT.search(folded) or _ASKS_DEADLINE.search(folded):
+        return True
+    listing = _ASKS_LIST.search(folded)
+    # "bao nhiêu nhiệm vụ" counts what a body is given only next to a verb of giving ("được giao", "chủ trì"); in
+    # "sẽ phê duyệt bao nhiêu mô hình" it asks a figure of the text.
+    return bool(listing) and (not listing.group(0).startswith("bao nhieu") or bool(_GIVEN.search(folded)))
 
 
 def answer_ownership(question: str, registry: Registry, index, history_question: str | None = None) -> Answer | None:
@@ -464,7 +481,8 @@ def answer_ownership(question: str, registry: Registry, index, history_question:
     agencies = [a for a in named if a not in catalogue.collective]
     spans = [k for a, k in zip(named, named_spans) if a not in catalogue.collective]
     cued = asks_ownership(question)
-    if not cued and not agencies:
+    if not cued and (not agencies or _asks_count(question)):
+        # "Đảng ủy UBND thành phố sẽ phê duyệt bao nhiêu mô hình?" asks a figure about a body, not what it owns.
         return None
     documents = index.mentioned_docs(question) if hasattr(index, "mentioned_docs") else set()
     parsed = _Question(text=question, folded=fold(question), agencies=agencies, agency_spans=spans, documents=documents, cued=cued)

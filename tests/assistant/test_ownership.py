@@ -105,3 +105,10 @@ def test_unsure_or_off_topic_questions_fall_back_to_passages(question, registry,
 def test_empty_question_is_refused(registry, index):
     with pytest.raises(ValueError, match="question is empty"):
         answer_ownership("  ", registry, index)
+
+
+def test_a_figure_asked_about_a_body_is_left_to_the_passages(services):
+    """"bao nhiêu mô hình" asks a number the body will approve, not the list of what it owns."""
+    answer = services.answerer().ask("Đảng ủy UBND thành phố sẽ phê duyệt các đề án cụ thể hóa bao nhiêu mô hình?")
+    assert answer.route == "passages"
+    assert "11 mô hình" in answer.answer
