@@ -28,6 +28,8 @@ MIN_DENSE_SIMILARITY = 0.87
 RANK_WEIGHT = 0.2
 # How much the heading above a sentence counts when judging whether the sentence answers.
 HEADING_SHARE = 0.3
+# How far a sentence about the other merged locality drops when the question names one of them.
+OTHER_PLACE_PENALTY = 0.3
 _GENERIC_NAMES = {fold(n) for n in ("Hải Phòng", "Thành phố", "Nghị quyết", "Đại hội", "Đảng bộ", "Ban Chấp hành", "Chương trình", "Kế hoạch", "Đề án", "Báo cáo", "Việt Nam", "Hải Dương", "Nhân dân", "Thành ủy", "Thành uỷ")}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -134,20 +136,29 @@ def _with_following(item: "_Scored", max_chars: int = 450) -> str:
 
 _COUNTED = re.compile(r"\b(?:bao nhiêu|mấy)\s+(%|[^\W\d]+(?:\s+[^\W\d]+)?)", re.IGNORECASE)
 # Words after "bao nhiêu" that do not name what is counted ("bao nhiêu mỗi năm", "bao nhiêu so với").
-_NOT_COUNTED = {fold(w) for w in "mỗi hằng so với trong của là và thì được có đến vào khi nào nữa một".split()} | {fold(w) for w in STOPWORDS}
+_NOT_COUNTED = set(
+    "mỗi hằng so với trong của là và thì được có đến vào khi nào nữa một gì không đạt phải cần sẽ đã".split()
+) | set(STOPWORDS)
+_NOT_COUNTED_FOLDED = {fold(w) for w in _NOT_COUNTED}
+_SCALE_WORDS = {"trieu", "ty", "ti", "nghin", "ngan"}
 
 
 def counted_term(query: str) -> str | None:
-    """What a figure question counts or measures: "tỷ đồng" in "bao nhiêu tỷ đồng", "%" in "bao nhiêu phần trăm"."""
-    match = _COUNTED.search(canonical_units(normalize(query)))
+    """What a figure question counts or measures: "tỷ đồng" in "bao nhiêu tỷ đồng", "%" in "bao nhiêu phần trăm".
+
+    Words are compared with their accents when the question has some ("căn" is counted, "cần" is not)."""
+    text = canonical_units(normalize(query))
+    match = _COUNTED.search(text)
     if match is None:
         return None
+    accentless = looks_accentless(text)
     words: list[str] = []
     for word in match.group(1).split():
-        if fold(word) in _NOT_COUNTED or fold(word) in QUESTION_WORDS:
+        if (fold(word) in _NOT_COUNTED_FOLDED) if accentless else (word.lower() in _NOT_COUNTED):
             break
         words.append(word)
-        if word == "%":
+        if fold(word) not in _SCALE_WORDS:
+            # One word names the thing ("vốn", "căn", "đại biểu" by its first syllable); "tỷ" needs its unit.
             break
     return " ".join(words).lower() or None
 
@@ -165,7 +176,7 @@ def _names_counted(counted: str, query: str, chunk) -> bool:
         text, counted = fold(text), fold(counted)
     if fold(counted).split()[-1] not in _UNITS:
         return re.search(r"(?<!\w)" + re.escape(counted) + r"(?!\w)", text) is not None
-    unit_cells = [value for key, value in (chunk.cells or {}).items() if "đơn vị" in key.lower()]
+    unit_cells = [value for key, value in (chunk.cells or {}).items() if "đơn vị" in key.lower() or "đvt" in key.lower()]
     if any(fold(counted) in fold(value) for value in unit_cells):
         return True
     return _counts(counted, query, text)
@@ -185,6 +196,20 @@ def _counted_missing(query: str, chunk) -> bool:
     never states: it may hold other figures, but not the one asked for."""
     counted = counted_term(query)
     return counted is not None and not _names_counted(counted, query, chunk)
+
+
+# Hải Phòng merged with Hải Dương province in 2025: the reports state most results twice, once for each.
+_HAI_DUONG = re.compile(r"\bhai duong\b|\b(?:dia ban|toan|cua) tinh\b")
+_HAI_PHONG = re.compile(r"\bhai phong\b")
+
+
+def _place_of(text: str) -> str | None:
+    """Which of the two merged localities a text is about, when it names exactly one."""
+    folded = fold(text)
+    duong, phong = bool(_HAI_DUONG.search(folded)), bool(_HAI_PHONG.search(folded))
+    if duong == phong:
+        return None
+    return "hai duong" if duong else "hai phong"
 
 
 def proper_names(text: str) -> list[str]:
@@ -307,6 +332,7 @@ class Answerer:
 
     def _score_sentences(self, query: str, hits: list[Hit]) -> list[_Scored]:
         wanted = self.retriever.wanted_tokens(query)
+        asked_place = _place_of(query)
         scored: list[_Scored] = []
         for rank, hit in enumerate(hits):
             sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
@@ -319,6 +345,8 @@ class Answerer:
                 context = f"{leaf} {sentence}"
                 coverage = (1 - HEADING_SHARE) * self._coverage(wanted, sentence) + HEADING_SHARE * self._coverage(wanted, context)
                 score = coverage + RANK_WEIGHT / (rank + 1)
+                if asked_place and _place_of(f"{leaf} {sentence}") not in (None, asked_place):
+                    score -= OTHER_PLACE_PENALTY
                 scored.append(_Scored(sentence, hit, rank, coverage, score))
         scored.sort(key=lambda s: -s.score)
         return scored
@@ -344,10 +372,15 @@ class Answerer:
             scored = counting + naming + [s for s in scored if s not in counting and s not in naming]
         if not scored or self._out_of_corpus(query, scored[0], hits):
             return self._abstain(hits)
+        # The preferences below reorder only sentences as good as the best one on what is counted.
+        tier = set(map(id, counting)) if counting and scored[0] in counting else set(map(id, scored))
         mentioned = self.retriever.index.mentioned_docs(query)
         if mentioned:
             # "theo Báo cáo chính trị": the document the user names answers, whatever its authority.
-            named = [s for s in scored if s.hit.chunk.doc_id in mentioned and s.coverage >= scored[0].coverage - 0.15]
+            named = [
+                s for s in scored
+                if id(s) in tier and s.hit.chunk.doc_id in mentioned and s.coverage >= scored[0].coverage - 0.15
+            ]
             if named:
                 scored = named + [s for s in scored if s not in named]
         asked_years = years(query)
@@ -355,7 +388,9 @@ class Answerer:
             # "giai đoạn 2026-2030": a sentence about those years beats a nearly as good one about others.
             same_years = [
                 s for s in scored
-                if asked_years <= years(f"{s.hit.chunk.section} {s.sentence}") and s.coverage >= scored[0].coverage - 0.15
+                if id(s) in tier
+                and asked_years <= years(f"{s.hit.chunk.section} {s.sentence}")
+                and s.coverage >= scored[0].coverage - 0.15
             ]
             if same_years:
                 scored = same_years + [s for s in scored if s not in same_years]

@@ -15,10 +15,13 @@ def answerer(services):
 @pytest.mark.parametrize(
     ("question", "counted"),
     [
-        ("Giai đoạn 2026-2030 phải hoàn thành bao nhiêu căn nhà ở xã hội?", "căn nhà"),
+        ("Giai đoạn 2026-2030 phải hoàn thành bao nhiêu căn nhà ở xã hội?", "căn"),
+        ("Thu hút bao nhiêu vốn đầu tư mỗi năm?", "vốn"),
+        ("Tổng mức đầu tư là bao nhiêu tỷ đồng?", "tỷ đồng"),
+        ("Có bao nhiêu chỉ tiêu chưa đạt?", "chỉ"),
         ("Kinh tế số chiếm bao nhiêu phần trăm GRDP?", "%"),
         ("GRDP bình quân đầu người phải đạt bao nhiêu đô la?", "usd"),
-        ("Cầu có mấy làn xe?", "làn xe"),
+        ("Cầu có mấy làn xe?", "làn"),
         ("Chỉ số IIP phải tăng bao nhiêu mỗi năm?", None),
         ("Ai chủ trì nhiệm vụ này?", None),
     ],
