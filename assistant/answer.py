@@ -395,6 +395,7 @@ class Answerer:
             if same_years:
                 scored = same_years + [s for s in scored if s not in same_years]
         best = scored[0]
+        asked_place = _place_of(query)
         asks_figure = bool(_ASKS_FIGURE.search(fold(query)))
         authority = self.retriever.index.authority
         if asks_figure and not mentioned:
@@ -417,6 +418,8 @@ class Answerer:
                 continue
             if asks_figure and candidate.hit.chunk.doc_id != best.hit.chunk.doc_id:
                 continue
+            if asked_place and _place_of(candidate.sentence) not in (None, asked_place):
+                continue
             if any(c.hit.chunk.chunk_id == candidate.hit.chunk.chunk_id for c in chosen) and len(chosen) >= 2:
                 continue
             chosen.append(candidate)
@@ -435,9 +438,11 @@ class Answerer:
             other = self._differing_figure(best, scored)
             if other is not None:
                 n = self._cite(citations, other.hit, other.sentence)
+                other_doc = other.hit.chunk.doc_id
+                higher = other_doc if authority.get(other_doc, 0) > authority.get(lead_doc, 0) else lead_doc
                 answer += (
-                    f"\n\nLưu ý: {self._title(other.hit.chunk.doc_id)} nêu con số khác: {other.sentence} [{n}]. "
-                    f"Văn kiện có thẩm quyền cao hơn là {self._title(lead_doc)}."
+                    f"\n\nLưu ý: {self._title(other_doc)} nêu con số khác: {other.sentence} [{n}]. "
+                    f"Văn kiện có thẩm quyền cao hơn là {self._title(higher)}."
                 )
         return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import counted_term, refers_back
+from assistant.answer import _place_of, counted_term, refers_back
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +112,32 @@ def test_a_place_named_do_son_is_not_taken_for_a_pointer_to_the_last_task(answer
     result = answerer.ask("còn cảng mới ở Đồ Sơn thì bao giờ khởi công?", history)
     assert "Cảng Nam Đồ Sơn" in result.answer and "quý IV năm 2026" in result.answer
     assert "LNG" not in result.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Tỉnh Hải Dương có 17/19 chỉ tiêu dự kiến đạt", "hai duong"),
+        ("tổng sản phẩm trên địa bàn tỉnh (GRDP) tăng 9,8%", "hai duong"),
+        ("Thành phố Hải Phòng có 11/18 chỉ tiêu", "hai phong"),
+        ("thành phố Hải Phòng và tỉnh Hải Dương đã phát huy", None),
+        ("Tỷ lệ che phủ rừng duy trì mức 6,4%", None),
+    ],
+)
+def test_place_of_tells_the_two_merged_localities_apart(text: str, place: str | None) -> None:
+    assert _place_of(text) == place
+
+
+def test_a_question_about_hai_duong_is_answered_with_hai_duong_figures(answerer) -> None:
+    """The report gives both localities' results side by side; the question names one of them."""
+    result = answerer.ask("Tỉnh Hải Dương có bao nhiêu chỉ tiêu đạt và vượt trong nhiệm kỳ vừa qua?")
+    assert not result.abstained
+    assert "17/19" in result.answer and "11/18" not in result.answer
+
+
+def test_the_note_on_a_differing_figure_names_the_higher_authority_truly(answerer) -> None:
+    """When the answering sentence comes from the report, the note must not call the report the higher authority."""
+    result = answerer.ask("Tỉnh Hải Dương có bao nhiêu chỉ tiêu đạt và vượt trong nhiệm kỳ vừa qua?")
+    assert result.answer.startswith("Theo Báo cáo chính trị")
+    assert "Lưu ý: Nghị quyết Đại hội I nêu con số khác" in result.answer
+    assert result.answer.endswith("Văn kiện có thẩm quyền cao hơn là Nghị quyết Đại hội I.")
