@@ -447,7 +447,10 @@ class Answerer:
         return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
 
     def _out_of_corpus(self, query: str, best: "_Scored", hits: list[Hit]) -> bool:
-        passage = f"{best.hit.chunk.section} {best.hit.chunk.text}"
+        # A passage is also "about" its own document: "Kế hoạch ... của Ban Thường vụ Thành ủy" in the question is
+        # satisfied by any passage of that plan.
+        info = self.retriever.index.documents.get(best.hit.chunk.doc_id, {}).get("info", {})
+        passage = f"{info.get('title', '')} {info.get('issuer', '')} {best.hit.chunk.section} {best.hit.chunk.text}"
         if best.coverage < MIN_COVERAGE or self._names_missing(query, passage) or _counted_missing(query, best.hit.chunk):
             return True
         if best.coverage >= PARTIAL_COVERAGE:

@@ -65,6 +65,10 @@ def _assigns_lead(chunk: Chunk) -> bool:
     return "chủ trì" in chunk.text.lower()
 
 
+# The body that issued a named document, as users append it: "Kế hoạch ... của Ban Thường vụ Thành ủy".
+_ISSUER = r"(?:\s+(?:cua|do)\s+(?:ban thuong vu thanh uy|ban chap hanh dang bo thanh pho|thanh uy|dai hoi))?"
+
+
 @dataclass
 class Hit:
     chunk: Chunk
@@ -152,18 +156,24 @@ class Index:
             ((alias, kind) for kind, names in _KIND_ALIASES.items() for alias in names), key=lambda item: -len(item[0])
         )
         return [
-            (re.compile(r"(?<!\w)" + re.escape(alias) + r"(?!\w)"), by_kind[kind]) for alias, kind in aliases if kind in by_kind
+            (re.compile(r"(?<!\w)" + re.escape(alias) + _ISSUER + r"(?!\w)"), by_kind[kind])
+            for alias, kind in aliases
+            if kind in by_kind
         ]
 
-    def mentioned_docs(self, query: str) -> set[str]:
-        """Documents the question names ("theo Nghị quyết Đại hội", "trong Chương trình hành động")."""
+    def mentions(self, query: str) -> tuple[set[str], str]:
+        """The documents a question names ("theo Nghị quyết Đại hội", "trong Chương trình hành động"), and the
+        question folded without those names: what the passage must be about."""
         text = fold(query)
         found: set[str] = set()
         for pattern, doc_ids in self._alias_patterns:
             text, count = pattern.subn(" ", text)
             if count:
                 found.update(doc_ids)
-        return found
+        return found, text
+
+    def mentioned_docs(self, query: str) -> set[str]:
+        return self.mentions(query)[0]
 
     @property
     def registry_path(self) -> Path:
@@ -275,8 +285,12 @@ class Retriever:
 
     def wanted_tokens(self, text: str) -> set[str]:
         """The question's content tokens that some passage could hold: a bigram the corpus never uses ("tăng bao",
-        "héc ta") says nothing about which passage answers, and at its maximal IDF it would drown the real topic."""
-        return {t for t in content_tokens(text) if "_" not in t or self.idf(t) < self._unseen_idf}
+        "héc ta") says nothing about which passage answers, and at its maximal IDF it would drown the real topic.
+        The names of documents the question mentions are left out too: they pick the document (MENTION_BOOST), and
+        counted as topic they would make every question about "Kế hoạch thực hiện NQ 30" match its title page."""
+        mentioned, rest = self.index.mentions(text)
+        tokens = content_tokens(rest) if mentioned and content_tokens(rest) else content_tokens(text)
+        return {t for t in tokens if "_" not in t or self.idf(t) < self._unseen_idf}
 
     @cached_property
     def _unseen_idf(self) -> float:

@@ -141,3 +141,18 @@ def test_the_note_on_a_differing_figure_names_the_higher_authority_truly(answere
     assert result.answer.startswith("Theo Báo cáo chính trị")
     assert "Lưu ý: Nghị quyết Đại hội I nêu con số khác" in result.answer
     assert result.answer.endswith("Văn kiện có thẩm quyền cao hơn là Nghị quyết Đại hội I.")
+
+
+def test_the_named_document_is_not_part_of_what_the_passage_must_cover(answerer) -> None:
+    wanted = answerer.retriever.wanted_tokens(
+        "Kế hoạch thực hiện NQ 30 của Ban Thường vụ Thành uỷ đưa ra những quan điểm gì về tam giác phát triển?"
+    )
+    assert {"tam_giac", "quan_diem"} <= wanted
+    assert not {"ke_hoach", "thuong_vu", "nq"} & wanted
+
+
+def test_a_passage_satisfies_the_names_of_its_own_document(answerer) -> None:
+    """"Ban Thường vụ" names the plan's issuer; the passage on the development triangle need not repeat it."""
+    result = answerer.ask("Theo Kế hoạch của Ban Thường vụ Thành ủy, Hải Phòng giữ vai trò gì trong tam giác phát triển?")
+    assert not result.abstained
+    assert "Hà Nội - Hải Phòng - Quảng Ninh" in result.answer
