@@ -39,6 +39,14 @@ _FOLLOWUP_SUBJECT_ACCENTLESS = re.compile(r"^(?:con|the con|vay con)\s+(?!so\b|n
 _ASKING_ONLY = set("co quan don vi nao ai chu tri phoi hop han hoan thanh thoi gian khi bao gio trach nhiem ket qua san pham "
                    "va hay con so do nay van kien ban tai lieu o dau nam trong the sao".split())
 _ASKS_ANYTHING = re.compile(r"\b(bao gio|bao nhieu|khi nao|ai|nao|gi|may|o dau|the nao|ra sao)\b")
+_ASKS_ANYTHING_ACCENTED = re.compile(r"(?<!\w)(bao giờ|bao nhiêu|khi nào|ai|nào|gì|mấy|ở đâu|thế nào|ra sao)(?!\w)")
+
+
+def _asks_own_question(text: str) -> bool:
+    """Whether a follow-up's subject carries its own question word; "nhà máy" is not "mấy"."""
+    if looks_accentless(text):
+        return bool(_ASKS_ANYTHING.search(fold(text)))
+    return bool(_ASKS_ANYTHING_ACCENTED.search(normalize(text).lower()))
 _PLACE = re.compile(r"(?:(?:thành phố|tỉnh|TP\.?)\s+)?(?:Hải Phòng|Hải Dương)")
 _REFERS_BACK = re.compile(r"\b(nay|do|tren|ay|kia)\b")
 _REFERS_BACK_ACCENTED = re.compile(r"(?<!\w)(này|đó|trên|ấy|kia)(?!\w)")
@@ -263,7 +271,7 @@ class Answerer:
             subject = _FOLLOWUP_SUBJECT_ACCENTLESS.match(question.strip())
         if subject:
             new_subject = subject.group(1).strip(" ?")
-            if _ASKS_ANYTHING.search(fold(new_subject)):
+            if _asks_own_question(new_subject):
                 # "còn cảng mới ở Đồ Sơn thì bao giờ khởi công?" asks its own question about a new subject.
                 return new_subject
             replaced = self._swap_agency(last, new_subject) or self._swap_place(last, new_subject)

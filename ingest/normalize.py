@@ -210,6 +210,7 @@ ABBREVIATIONS: dict[str, str] = {
     "KVPT": "khu vực phòng thủ",
     # documents
     "NQ": "Nghị quyết",
+    "ĐH": "Đại hội",
     "KH": "Kế hoạch",
     "BCCT": "Báo cáo chính trị",
     "KL": "Kết luận",

@@ -156,3 +156,10 @@ def test_a_passage_satisfies_the_names_of_its_own_document(answerer) -> None:
     result = answerer.ask("Theo Kế hoạch của Ban Thường vụ Thành ủy, Hải Phòng giữ vai trò gì trong tam giác phát triển?")
     assert not result.abstained
     assert "Hà Nội - Hải Phòng - Quảng Ninh" in result.answer
+
+
+def test_a_follow_up_about_a_plant_still_carries_the_earlier_question(answerer) -> None:
+    """"nhà máy" folds to "nha may", like the question word "mấy"; it is no question of its own."""
+    history = [{"role": "user", "content": "Ai chủ trì Dự án Cảng Nam Đồ Sơn?"}]
+    rewritten = answerer.rewrite("còn nhà máy nhiệt điện LNG thì sao?", history)
+    assert rewritten.startswith("nhà máy nhiệt điện LNG") and "Ai chủ trì" in rewritten
