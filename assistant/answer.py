@@ -43,21 +43,24 @@ _ASKS_ANYTHING_ACCENTED = re.compile(r"(?<!\w)(bao giờ|bao nhiêu|khi nào|ai|
 
 
 def _asks_own_question(text: str) -> bool:
-    """Whether a follow-up's subject carries its own question word; "nhà máy" is not "mấy"."""
-    if looks_accentless(text):
-        return bool(_ASKS_ANYTHING.search(fold(text)))
-    return bool(_ASKS_ANYTHING_ACCENTED.search(normalize(text).lower()))
+    """Whether a follow-up's subject carries its own question word."""
+    return says(text, _ASKS_ANYTHING_ACCENTED, _ASKS_ANYTHING)
 _PLACE = re.compile(r"(?:(?:thành phố|tỉnh|TP\.?)\s+)?(?:Hải Phòng|Hải Dương)")
 _REFERS_BACK = re.compile(r"\b(nay|do|tren|ay|kia)\b")
 _REFERS_BACK_ACCENTED = re.compile(r"(?<!\w)(này|đó|trên|ấy|kia)(?!\w)")
 
 
+def says(text: str, accented: re.Pattern, accentless: re.Pattern) -> bool:
+    """Whether a question uses one of some words, read on its accents when it has any: folding makes "Đồ Sơn" and
+    "đó", "nhà máy" and "mấy", "căn" and "cần" the same word."""
+    if looks_accentless(text):
+        return bool(accentless.search(fold(text)))
+    return bool(accented.search(normalize(text).lower()))
+
+
 def refers_back(question: str) -> bool:
-    """"nhiệm vụ đó", "chỉ tiêu này": the question points at an earlier turn. Read on the accented text when there is
-    one, since folding makes "Đồ Sơn" and "đó" the same word."""
-    if looks_accentless(question):
-        return bool(_REFERS_BACK.search(fold(question)))
-    return bool(_REFERS_BACK_ACCENTED.search(normalize(question).lower()))
+    """"nhiệm vụ đó", "chỉ tiêu này": the question points at an earlier turn."""
+    return says(question, _REFERS_BACK_ACCENTED, _REFERS_BACK)
 
 
 _OWNERSHIP = re.compile(
@@ -179,15 +182,14 @@ _UNITS = {fold(u) for u in "% đồng usd tấn teu mét m km ha lượt ngườ
 def _names_counted(counted: str, query: str, chunk) -> bool:
     """Whether the passage can state the figure asked: a unit right after a number ("32.900 căn", "16,5%"), or the
     counted thing named at all ("bao nhiêu xã" answered by "100% số xã"); a table row has its unit in a cell."""
-    text = normalize(f"{chunk.section} {chunk.text}").lower()
+    passage = f"{chunk.section} {chunk.text}"
+    if fold(counted).split()[-1] in _UNITS:
+        unit_cells = [value for key, value in (chunk.cells or {}).items() if "đơn vị" in key.lower() or "đvt" in key.lower()]
+        return any(fold(counted) in fold(value) for value in unit_cells) or _counts(counted, query, passage)
+    text = normalize(passage).lower()
     if looks_accentless(query):
         text, counted = fold(text), fold(counted)
-    if fold(counted).split()[-1] not in _UNITS:
-        return re.search(r"(?<!\w)" + re.escape(counted) + r"(?!\w)", text) is not None
-    unit_cells = [value for key, value in (chunk.cells or {}).items() if "đơn vị" in key.lower() or "đvt" in key.lower()]
-    if any(fold(counted) in fold(value) for value in unit_cells):
-        return True
-    return _counts(counted, query, text)
+    return re.search(r"(?<!\w)" + re.escape(counted) + r"(?!\w)", text) is not None
 
 
 def _counts(counted: str, query: str, text: str) -> bool:

@@ -66,12 +66,11 @@ def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def answers(chunk, question: dict) -> bool:
-    """Whether a retrieved passage is one the question is answered by: its document and evidence phrase (in the
-    text or the heading it sits under), or one of the `also` pairs, where another passage states the same fact."""
-    passage = f"{chunk.section}\n{chunk.text}"
+def answers(doc_id: str, passage: str, question: dict) -> bool:
+    """Whether a retrieved passage (its text with the heading it sits under) is one the question is answered by: its
+    document and evidence phrase, or one of the `also` pairs, where another passage states the same fact."""
     accepted = [{"doc_id": question["doc_id"], "evidence": question["evidence"]}, *question.get("also", [])]
-    return any(chunk.doc_id == a["doc_id"] and evidence_in(passage, a["evidence"]) for a in accepted)
+    return any(doc_id == a["doc_id"] and evidence_in(passage, a["evidence"]) for a in accepted)
 
 
 def run_eval(answerer, questions: list[dict]) -> Report:
@@ -86,7 +85,9 @@ def run_eval(answerer, questions: list[dict]) -> Report:
         hits = retriever.search(query, k=10)
         rank = None
         if not q.get("abstain"):
-            rank = next((i for i, h in enumerate(hits) if answers(h.chunk, q)), None)
+            rank = next(
+                (i for i, h in enumerate(hits) if answers(h.chunk.doc_id, f"{h.chunk.section}\n{h.chunk.text}", q)), None
+            )
         answer_ok = (not result.abstained) and bool(q.get("answer")) and evidence_in(result.answer, q["answer"])
         lead_ok = bool(q.get("lead")) and not result.abstained and evidence_in(result.answer, q["lead"])
         report.rows.append(

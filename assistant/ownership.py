@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.answer import Answer, Citation, refers_back
+from assistant.answer import Answer, Citation, refers_back, says
 from ingest.agencies import agency_key
 from ingest.document import Chunk
 from ingest.normalize import STOPWORDS, fold, fold_tokens, folded_tokens, lexical_tokens, looks_accentless, normalize
@@ -454,9 +454,7 @@ _ASKS_COUNT_ACCENTLESS = re.compile(r"\b(bao nhieu|may)\b")
 
 def _asks_count(question: str) -> bool:
     """"bao nhiêu", "mấy"; on accented text "mấy" is not "nhà máy"."""
-    if looks_accentless(question):
-        return bool(_ASKS_COUNT_ACCENTLESS.search(fold(question)))
-    return bool(_ASKS_COUNT.search(normalize(question).lower()))
+    return says(question, _ASKS_COUNT, _ASKS_COUNT_ACCENTLESS)
 
 
 def asks_ownership(question: str) -> bool:

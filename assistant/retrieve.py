@@ -289,7 +289,8 @@ class Retriever:
         The names of documents the question mentions are left out too: they pick the document (MENTION_BOOST), and
         counted as topic they would make every question about "Kế hoạch thực hiện NQ 30" match its title page."""
         mentioned, rest = self.index.mentions(text)
-        tokens = content_tokens(rest) if mentioned and content_tokens(rest) else content_tokens(text)
+        tokens = content_tokens(rest) if mentioned else set()
+        tokens = tokens or content_tokens(text)
         return {t for t in tokens if "_" not in t or self.idf(t) < self._unseen_idf}
 
     @cached_property

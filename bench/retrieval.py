@@ -22,8 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.evaluate import load_questions  # noqa: E402
-from assistant.retrieve import evidence_in  # noqa: E402
+from assistant.evaluate import answers, load_questions  # noqa: E402
 from assistant.services import Services  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
@@ -40,14 +39,9 @@ def metrics(ranks: list[int | None], seconds: list[float]) -> dict:
     }
 
 
-def first_rank(texts_and_docs: list[tuple[str, str | None]], question: dict) -> int | None:
-    """Rank of the first passage that answers: the question's document and evidence, or one of its `also` pairs
-    (the same rule as `vankien eval`, applied alike to every system)."""
-    accepted = [(question["doc_id"], question["evidence"])] + [(a["doc_id"], a["evidence"]) for a in question.get("also", [])]
-    for rank, (text, doc_id) in enumerate(texts_and_docs[:10]):
-        if any((doc_id is None or doc_id == wanted) and evidence_in(text, evidence) for wanted, evidence in accepted):
-            return rank
-    return None
+def first_rank(texts_and_docs: list[tuple[str, str]], question: dict) -> int | None:
+    """Rank of the first passage that answers, by the same rule as `vankien eval`, applied alike to every system."""
+    return next((rank for rank, (text, doc_id) in enumerate(texts_and_docs[:10]) if answers(doc_id, text, question)), None)
 
 
 def stock_recipe(settings: Settings, questions: list[dict]) -> dict:

@@ -321,7 +321,7 @@ def _unit_symbol(match: re.Match) -> str:
 
 def canonical_units(text: str) -> str:
     """The documents' unit symbols for spelled-out units, so a question about "một héc-ta" meets "01 ha"."""
-    return _UNIT_SPELLINGS_RE.sub(_unit_symbol, text) if ("ta" in text or "tr" in text or "la" in text) else text
+    return _UNIT_SPELLINGS_RE.sub(_unit_symbol, text)
 
 
 def _expand_normalized(text: str) -> str:
