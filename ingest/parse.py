@@ -58,6 +58,14 @@ def _ends_sentence(text: str) -> bool:
     return text.endswith(_TERMINAL)
 
 
+_SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-ZĐÀ-Ỹ]")
+
+
+def _holds_sentence_end(text: str) -> bool:
+    """ "quốc tế. Theo đó, dự kiến ...": a sentence closes inside the line and another begins."""
+    return _ends_sentence(text) or bool(_SENTENCE_INSIDE.search(text))
+
+
 @dataclass
 class _Line:
     number: int
@@ -333,7 +341,7 @@ def _place_line(builder: _Builder, line: _Line) -> None:
             return
         if line.text[0].islower() and not _ends_sentence(top.text):
             # A hard-wrapped numbered line that runs on into a full sentence is a list paragraph, not a heading.
-            runs_on = _ends_sentence(line.text) or len(top.text) + len(line.text) > 300
+            runs_on = _holds_sentence_end(line.text) or len(top.text) + len(line.text) > 300
             if top.kind in _NUMBERED and not top.bold and runs_on:
                 builder.demote_heading(line)
                 return

@@ -177,3 +177,23 @@ def test_list_items_of_the_real_scheme_are_searchable_text(parsed_corpus, doc_id
     text = " ".join(b.text for b in doc.blocks)
     for item in ("Nhân dân làm chủ, đồng hành, thụ hưởng", "Trung thực, thẳng thắn, nghĩa tình", "Thành phố VĂN MINH, HẠNH PHÚC"):
         assert item in text
+
+
+def test_numbered_line_that_runs_on_into_a_new_sentence_is_a_list_paragraph():
+    """ "5.11. Chính sách ... quốc tế. Theo đó, dự kiến kinh phí ..." is an item whose title sentence is followed by
+    its content; taking the whole wrapped run for a heading would hide the figure from every passage."""
+    text = "\n".join(
+        [
+            "5. Củng cố, phát huy phẩm chất, năng lực con người",
+            "5.11. Chính sách khen thưởng đối với vận động viên, huấn luyện viên thể",
+            "thao thành phố đạt thành tích tại các giải thể thao quốc gia, khu vực và",
+            "quốc tế. Theo đó, dự kiến kinh phí 1 năm khoảng 12,7 tỷ đồng (những năm tổ chức",
+            "Đại hội Thể thao toàn quốc) và khoảng 9,9 tỷ đồng.",
+        ]
+    )
+    doc = parse_document(text, INFO)
+    assert doc.sections == [["5. Củng cố, phát huy phẩm chất, năng lực con người"]]
+    (block,) = doc.blocks
+    assert block.text.startswith("5.11. Chính sách khen thưởng")
+    assert "dự kiến kinh phí 1 năm khoảng 12,7 tỷ đồng (những năm tổ chức Đại hội Thể thao toàn quốc)" in block.text
+    assert block.section == ["5. Củng cố, phát huy phẩm chất, năng lực con người"]
