@@ -19,7 +19,7 @@ import numpy as np
 from assistant.settings import Settings
 from ingest import store
 from ingest.document import Chunk
-from ingest.normalize import STOPWORDS, expand_abbreviations, fold, folded_tokens, lexical_tokens, looks_accentless, normalize
+from ingest.normalize import expand_abbreviations, fold, folded_tokens, lexical_tokens, looks_accentless, normalize
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ QUESTION_WORDS = set(
     for w in (
         "bao nhiêu gì nào nào? ai đâu khi nào bao giờ mấy là được có không những các của theo trong về cho với và "
         "thì sao còn hãy cho biết nêu đã sẽ phải đến năm mục tiêu chỉ tiêu đặt ra xác định yêu cầu văn kiện "
-        "thành phố hải phòng tp như thế nào ra sao bằng mức đạt"
+        "thành phố hải phòng tp như thế nào ra sao bằng mức đạt ở"
     ).split()
 )
 REQUIRED_FILES = (store.CHUNKS_FILE, store.LEXICAL_FILE, store.DOCUMENTS_FILE)
@@ -235,7 +235,7 @@ def content_tokens(text: str) -> set[str]:
     kept = set()
     for token in tokens:
         parts = token.split("_")
-        if all(p in QUESTION_WORDS or p in STOPWORDS for p in parts):
+        if all(p in QUESTION_WORDS for p in parts):
             continue
         kept.add(token)
     return kept

@@ -163,3 +163,11 @@ def test_a_follow_up_about_a_plant_still_carries_the_earlier_question(answerer) 
     history = [{"role": "user", "content": "Ai chủ trì Dự án Cảng Nam Đồ Sơn?"}]
     rewritten = answerer.rewrite("còn nhà máy nhiệt điện LNG thì sao?", history)
     assert rewritten.startswith("nhà máy nhiệt điện LNG") and "Ai chủ trì" in rewritten
+
+
+def test_a_target_asked_in_other_words_is_answered(answerer) -> None:
+    """ "Độ che phủ rừng ... được đặt ở mức nào" vs the text's "Tỷ lệ che phủ rừng hằng năm duy trì mức 6,4%": the
+    question's framing words are not topic the passage must repeat, so this is no reason to abstain."""
+    result = answerer.ask("Độ che phủ rừng của thành phố được đặt ở mức nào?")
+    assert not result.abstained
+    assert "6,4%" in result.answer

@@ -1,0 +1,59 @@
+"""Hybrid retrieval on the real index: the spellings users type reach the same passages, and only the topic of a
+question (not its framing) decides which passage covers it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.retrieve import content_tokens, evidence_in
+
+
+@pytest.fixture(scope="module")
+def retriever(services):
+    return services.retriever()
+
+
+def test_question_framing_is_not_topic() -> None:
+    """ "được đặt ở mức nào" says what kind of answer is wanted; a passage need not repeat it to answer."""
+    tokens = content_tokens("Độ che phủ rừng của thành phố được đặt ở mức nào?")
+    assert {"che", "phu", "rung", "che_phu", "phu_rung"} <= tokens
+    assert not tokens & {"o", "dat_o", "o_muc", "muc_nao", "duoc_dat", "thanh_pho"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("co quan nao chu tri xay dung de an phan loai don vi hanh chinh cap xa", "Cơ quan nào chủ trì xây dựng Đề án phân loại đơn vị hành chính cấp xã"),
+        ("Tỷ lệ che phủ rừng hằng năm duy trì ở mức nào?", "Tỉ lệ che phủ rừng hằng năm duy trì ở mức nào?"),
+        ("Thành uỷ giao Ban Tổ chức Thành uỷ chủ trì chỉ tiêu kết nạp đảng viên", "Thành ủy giao Ban Tổ chức Thành ủy chủ trì chỉ tiêu kết nạp đảng viên"),
+        ("UBND TP chỉ đạo xây dựng và bố trí nguồn lực thực hiện các chương trình", "Ủy ban nhân dân thành phố chỉ đạo xây dựng và bố trí nguồn lực thực hiện các chương trình"),
+    ],
+)
+def test_other_spellings_reach_the_same_first_passage(retriever, typed: str, canonical: str) -> None:
+    assert retriever.search(typed, k=1)[0].chunk.chunk_id == retriever.search(canonical, k=1)[0].chunk.chunk_id
+
+
+def test_a_question_in_its_own_words_finds_the_passage(retriever) -> None:
+    (top,) = retriever.search("Độ che phủ rừng của thành phố được đặt ở mức nào?", k=1)
+    assert evidence_in(top.chunk.text, "Tỷ lệ che phủ rừng hằng năm duy trì mức 6,4%")
+
+
+def test_document_filter_keeps_to_the_named_documents(retriever) -> None:
+    hits = retriever.search("tỷ lệ đô thị hóa", k=10, doc_ids=["ke-hoach-nq30"])
+    assert hits and {h.chunk.doc_id for h in hits} == {"ke-hoach-nq30"}
+
+
+def test_unknown_document_is_an_error_naming_it(retriever) -> None:
+    with pytest.raises(KeyError, match="unknown doc_id.*khong-co"):
+        retriever.search("tỷ lệ đô thị hóa", doc_ids=["khong-co"])
+
+
+def test_empty_query_is_an_error(retriever) -> None:
+    with pytest.raises(ValueError, match="query is empty"):
+        retriever.search("   ")
+
+
+def test_bigram_no_passage_holds_is_not_wanted(retriever) -> None:
+    """ "tăng bao" (from "tăng bao nhiêu") is in no passage; at its maximal IDF it would outweigh the topic."""
+    wanted = retriever.wanted_tokens("GRDP tăng bao nhiêu mỗi năm?")
+    assert "tang_bao" not in wanted and {"grdp", "tang"} <= wanted
