@@ -184,12 +184,22 @@ def _names_counted(counted: str, query: str, chunk) -> bool:
     counted thing named at all ("bao nhiêu xã" answered by "100% số xã"); a table row has its unit in a cell."""
     passage = f"{chunk.section} {chunk.text}"
     if fold(counted).split()[-1] in _UNITS:
-        unit_cells = [value for key, value in (chunk.cells or {}).items() if "đơn vị" in key.lower() or "đvt" in key.lower()]
-        return any(fold(counted) in fold(value) for value in unit_cells) or _counts(counted, query, passage)
+        return _row_counts(counted, chunk) or _counts(counted, query, passage)
     text = normalize(passage).lower()
     if looks_accentless(query):
         text, counted = fold(text), fold(counted)
     return re.search(r"(?<!\w)" + re.escape(counted) + r"(?!\w)", text) is not None
+
+
+def _unit_cell(chunk) -> str:
+    return " ".join(value for key, value in (chunk.cells or {}).items() if "đơn vị" in key.lower() or "đvt" in key.lower())
+
+
+def _row_counts(counted: str, chunk) -> bool:
+    """A table row states its figures in the unit its unit column names ("ĐVT: USD/ người" ... "Năm 2026: 7.944,5")."""
+    if chunk.kind != "table_row" or fold(counted) not in fold(_unit_cell(chunk)):
+        return False
+    return any(_NUMBER.search(value) for key, value in chunk.cells.items() if value not in _unit_cell(chunk))
 
 
 def _counts(counted: str, query: str, text: str) -> bool:
@@ -377,7 +387,7 @@ class Answerer:
             # "bao nhiêu lượt", "mấy làn xe": a passage that names what is counted answers; the others cannot.
             # Best: the sentence itself gives the count ("445 đại biểu"); next: its passage names the thing counted.
             close = [s for s in scored if s.coverage >= scored[0].coverage - 0.25]
-            counting = [s for s in close if _counts(counted, query, s.sentence)]
+            counting = [s for s in close if _counts(counted, query, s.sentence) or _row_counts(counted, s.hit.chunk)]
             naming = [s for s in close if s not in counting and _names_counted(counted, query, s.hit.chunk)]
             scored = counting + naming + [s for s in scored if s not in counting and s not in naming]
         if not scored or self._out_of_corpus(query, scored[0], hits):

@@ -171,3 +171,11 @@ def test_a_target_asked_in_other_words_is_answered(answerer) -> None:
     result = answerer.ask("Độ che phủ rừng của thành phố được đặt ở mức nào?")
     assert not result.abstained
     assert "6,4%" in result.answer
+
+
+def test_a_table_row_states_its_figures_in_its_unit_column(answerer) -> None:
+    """Phụ lục 4 gives "ĐVT: USD/ người" once and the yearly figures in their own cells: the row answers "năm 2026
+    ... bao nhiêu USD", not the resolution's 2030 sentence that happens to write "USD" after its number."""
+    result = answerer.ask("Theo kịch bản tăng trưởng ở Phụ lục 4, GRDP bình quân đầu người năm 2026 dự kiến là bao nhiêu USD?")
+    assert not result.abstained
+    assert "7.944,5" in result.answer
