@@ -116,6 +116,7 @@ def hit_dict(hit: Hit) -> dict:
     }
 
 
+_INTRODUCES = re.compile(r"\b(?:la|gom|bao gom|nhu sau|sau day)\s*:?\s*$")
 _ENUMERATION = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.|[-+•])\s*")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
@@ -364,6 +365,9 @@ class Answerer:
                 leaf = hit.chunk.section.rsplit(" > ", 1)[-1]
                 context = f"{leaf} {sentence}"
                 coverage = (1 - HEADING_SHARE) * self._coverage(wanted, sentence) + HEADING_SHARE * self._coverage(wanted, context)
+                if _INTRODUCES.search(fold(leaf)):
+                    # "CHỦ ĐỀ ĐẠI HỘI ... LÀ:" is the first half of the sentence under it.
+                    coverage = max(coverage, self._coverage(wanted, context))
                 score = coverage + RANK_WEIGHT / (rank + 1)
                 if asked_place and _place_of(f"{leaf} {sentence}") not in (None, asked_place):
                     score -= OTHER_PLACE_PENALTY
@@ -434,7 +438,9 @@ class Answerer:
         for candidate in scored[1:]:
             if len(chosen) >= 3:
                 break
-            if candidate.coverage < max(MIN_COVERAGE, best.coverage - 0.2) or candidate.sentence == best.sentence:
+            if candidate.coverage < max(MIN_COVERAGE, best.coverage - 0.2):
+                continue
+            if candidate.sentence == best.sentence:
                 continue
             if asks_figure and candidate.hit.chunk.doc_id != best.hit.chunk.doc_id:
                 continue
@@ -449,6 +455,8 @@ class Answerer:
         parts: list[str] = []
         asks_list = bool(_ASKS_LIST.search(fold(query)))
         for item in chosen:
+            if any(item.sentence in earlier for earlier in parts):
+                continue  # already quoted with the sentences it followed (a list, a quotation split at ";")
             quote = _with_following(item) if asks_list or item.sentence.rstrip().endswith(":") else item.sentence
             n = self._cite(citations, item.hit, quote)
             parts.append(f"{quote} [{n}]")

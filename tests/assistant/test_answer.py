@@ -179,3 +179,13 @@ def test_a_table_row_states_its_figures_in_its_unit_column(answerer) -> None:
     result = answerer.ask("Theo kịch bản tăng trưởng ở Phụ lục 4, GRDP bình quân đầu người năm 2026 dự kiến là bao nhiêu USD?")
     assert not result.abstained
     assert "7.944,5" in result.answer
+
+
+def test_a_heading_that_introduces_its_passage_answers_with_it(answerer) -> None:
+    """ "I. NHẤT TRÍ CHỦ ĐỀ ĐẠI HỘI ... LÀ:" carries the question's words, the quotation under it the answer; a passage
+    elsewhere that merely repeats "Đại hội Đảng bộ thành phố lần thứ I" must not win."""
+    result = answerer.ask("Chủ đề của Đại hội Đảng bộ thành phố lần thứ I nhiệm kỳ 2025-2030 là gì?")
+    assert not result.abstained
+    assert "Thành phố Cảng hiện đại, văn minh" in result.answer
+    assert result.citations[0].doc_id == "nghi-quyet-dai-hoi"
+    assert result.answer.count("đẩy mạnh đổi mới sáng tạo") == 1, "a clause of the quotation was quoted twice"
