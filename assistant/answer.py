@@ -16,7 +16,16 @@ from dataclasses import asdict, dataclass, field
 
 from assistant.retrieve import QUESTION_WORDS, Hit, Retriever, content_tokens
 from assistant.settings import Settings
-from ingest.normalize import ABBREVIATIONS, STOPWORDS, canonical_units, fold, folded_tokens, looks_accentless, normalize
+from ingest.normalize import (
+    ABBREVIATIONS,
+    STOPWORDS,
+    canonical_units,
+    fold,
+    folded_tokens,
+    lexical_tokens,
+    looks_accentless,
+    normalize,
+)
 
 ABSTAIN_TEXT = "Không tìm thấy nội dung này trong các văn kiện hiện có."
 # Abstention, calibrated on tests/eval (see README): too little of the question covered, or only partly covered
@@ -481,14 +490,22 @@ class Answerer:
         passage = f"{info.get('title', '')} {info.get('issuer', '')} {best.hit.chunk.section} {best.hit.chunk.text}"
         if best.coverage < MIN_COVERAGE or self._names_missing(query, passage) or _counted_missing(query, best.hit.chunk):
             return True
+        unknown = self._unknown_words(query)
+        if any(not word.isupper() for word in unknown):
+            # An ordinary word no passage uses ("tiêm chủng", "xe buýt") is a topic the corpus lacks, however much of
+            # the rest of the question a passage repeats. An unknown acronym may be the user's own shorthand.
+            return True
         if best.coverage >= PARTIAL_COVERAGE:
             return False
         closest = max((h.dense_similarity or 0.0) for h in hits)
-        return closest < MIN_DENSE_SIMILARITY or bool(self._unknown_words(query))
+        return closest < MIN_DENSE_SIMILARITY or bool(unknown)
 
     def _unknown_words(self, query: str) -> list[str]:
-        """Ordinary words of the question that no passage of the corpus ever uses (abbreviations aside)."""
-        postings = self.retriever.index.lexical.folded.postings
+        """Ordinary words of the question that no passage of the corpus ever uses (abbreviations aside). A question
+        typed with accents is read with them: "tiêm chủng" is not "tiềm" anything, though both fold to "tiem"."""
+        lexical = self.retriever.index.lexical
+        postings = lexical.folded.postings
+        accented = not looks_accentless(query)
         unknown = []
         for word in re.findall(r"\w+", canonical_units(query)):
             if len(word) < 2 or any(ch.isdigit() for ch in word):
@@ -501,7 +518,9 @@ class Answerer:
             if len(word) < 3:
                 continue
             folded = fold(word)
-            if folded not in postings and folded not in QUESTION_WORDS:
+            if folded in QUESTION_WORDS:
+                continue
+            if folded not in postings or (accented and not all(t in lexical.accented.postings for t in lexical_tokens(word))):
                 unknown.append(word)
         return unknown
 
