@@ -440,6 +440,7 @@ class Answerer:
                 and _NUMBER.search(s.sentence)
                 and asked_years <= years(f"{s.hit.chunk.section} {s.sentence}")
                 and (best not in counting or s in counting)
+                and (not asked_place or _place_of(f"{s.hit.chunk.section.rsplit(' > ', 1)[-1]} {s.sentence}") in (None, asked_place))
             ]
             if close:
                 best = max(close, key=lambda s: (authority.get(s.hit.chunk.doc_id, 0), s.score))
@@ -455,6 +456,8 @@ class Answerer:
                 continue
             if asked_place and _place_of(candidate.sentence) not in (None, asked_place):
                 continue
+            if asks_figure and not asked_years <= years(f"{candidate.hit.chunk.section} {candidate.sentence}"):
+                continue  # "giai đoạn 2021-2025" is not answered by the 2026-2030 target
             if any(c.hit.chunk.chunk_id == candidate.hit.chunk.chunk_id for c in chosen) and len(chosen) >= 2:
                 continue
             chosen.append(candidate)
@@ -472,7 +475,7 @@ class Answerer:
         lead_doc = best.hit.chunk.doc_id
         answer = f"Theo {self._title(lead_doc)}: " + " ".join(parts)
         if asks_figure:
-            other = self._differing_figure(best, scored)
+            other = self._differing_figure(best, scored, asked_place or _place_of(best.sentence))
             if other is not None:
                 n = self._cite(citations, other.hit, other.sentence)
                 other_doc = other.hit.chunk.doc_id
@@ -536,8 +539,8 @@ class Answerer:
                 return True
         return False
 
-    def _differing_figure(self, best: _Scored, scored: list[_Scored]) -> _Scored | None:
-        """A sentence of another document on the same target, for the same years, stating other figures.
+    def _differing_figure(self, best: _Scored, scored: list[_Scored], place: str | None = None) -> _Scored | None:
+        """A sentence of another document on the same target, for the same years and locality, stating other figures.
 
         The best sentence itself is searched for, so that the other documents' version of the target is found
         even when the question's wording favoured one document."""
@@ -560,6 +563,8 @@ class Answerer:
                 found = figures(sentence)
                 stated = years(f"{hit.chunk.section} {sentence}")
                 if not found or found == best_figures or not stated <= best_years or (best_years and not stated):
+                    continue
+                if place and _place_of(f"{hit.chunk.section.rsplit(' > ', 1)[-1]} {sentence}") not in (None, place):
                     continue
                 shared = sum(self.retriever.idf(t) for t in topic & content_tokens(sentence))
                 if shared / weight >= 0.5:

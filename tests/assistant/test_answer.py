@@ -206,3 +206,13 @@ def test_an_unknown_acronym_alone_does_not_refuse_a_well_covered_question(answer
     result = answerer.ask("BCHQS thành phố chủ trì cải tạo, nâng cấp căn cứ chiến đấu số 1 khi nào?")
     assert answerer._unknown_words("BCHQS thành phố chủ trì cải tạo, nâng cấp căn cứ chiến đấu số 1 khi nào?") == ["BCHQS"]
     assert not result.abstained
+
+
+def test_a_higher_authority_sentence_about_the_other_locality_does_not_lead(answerer) -> None:
+    """The Đề án ranks above the political report, but its "9,8%/năm" is growth "trên địa bàn tỉnh" (Hải Dương):
+    preferring authority must not cross the locality the question names."""
+    result = answerer.ask("Giai đoạn 2021-2025, GRDP của Hải Phòng tăng bình quân bao nhiêu mỗi năm?")
+    assert not result.abstained
+    assert "11,39%" in result.answer
+    assert "9,8%" not in result.answer, "Hải Dương's figure is not a differing figure for Hải Phòng"
+    assert "2026 - 2030" not in result.answer, "the 2026-2030 target does not answer 2021-2025"
