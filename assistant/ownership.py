@@ -122,11 +122,12 @@ def _catalogue(registry: Registry, index) -> _Catalogue:
     entries: list[_Entry] = []
     for seq, task in enumerate(registry.tasks(limit=1_000_000)):
         label = task.text
-        body = f"{task.text} {task.output}" if task.source == "appendix" else task.text
+        # The expected output ("Đề án tổng thể ... du lịch nông thôn ...") describes the task; it is weighed like the
+        # task's heading, so a long output cannot outvote another task whose own wording the question repeats.
         entries.append(
             _Entry(
-                "task" if task.source == "appendix" else "prose", task, label, set(folded_tokens(body)),
-                set(folded_tokens(f"{task.group} {task.quote if task.source == 'prose' else ''}")),
+                "task" if task.source == "appendix" else "prose", task, label, set(folded_tokens(task.text)),
+                set(folded_tokens(f"{task.group} {task.quote if task.source == 'prose' else ''} {task.output or ''}")),
                 task.lead_text, task.lead_ids, set(task.lead_ids) | set(task.support_ids), seq,
             )
         )

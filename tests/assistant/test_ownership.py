@@ -32,6 +32,9 @@ def registry(services):
         ("KKT ven biển phía Nam HP phê duyệt quy hoạch vào thời điểm nào?", "Ban Quản lý Khu kinh tế Hải Phòng", "quý I năm 2026"),
         ("Đơn vị nào phối hợp xây dựng Đề án phân loại đơn vị hành chính cấp xã?", "Sở Nội vụ", "Sở Xây dựng, Sở Tài chính, UBND cấp xã"),
         ("Ai chịu trách nhiệm chỉ tiêu sản lượng hàng hóa qua cảng 380 triệu tấn?", "Sở Xây dựng", "Phụ lục 1"),
+        # Task (25) says "du lịch nông thôn"; another task's long expected output mentions it in passing.
+        ("Quảng bá sản phẩm du lịch nông thôn do ai phối hợp?",
+         "Sở Văn hoá, Thể thao và Du lịch", "Sở Tài chính"),
         ("Cơ quan nào chủ trì theo dõi, đôn đốc, kiểm tra, giám sát việc triển khai Đề án CNXH?",
          "Ban Tuyên giáo và Dân vận Thành ủy", "Đảng ủy Mặt trận Tổ quốc Việt Nam thành phố"),
         ("Cơ quan nào có trách nhiệm thể chế hóa Nghị quyết 30 bằng các nghị quyết phát triển kinh tế - xã hội hằng năm?",
