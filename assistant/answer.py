@@ -39,6 +39,10 @@ RANK_WEIGHT = 0.2
 HEADING_SHARE = 0.3
 # How far a sentence about the other merged locality drops when the question names one of them.
 OTHER_PLACE_PENALTY = 0.3
+# How much less of the question a sentence of a document the question names may cover and still lead: more when the
+# question cites it as its source ("theo Kế hoạch ...") than when it only names it ("ban hành Chương trình hành động").
+NAMED_MARGIN = 0.15
+CITED_SOURCE_MARGIN = 0.3
 _GENERIC_NAMES = {fold(n) for n in ("Hải Phòng", "Thành phố", "Nghị quyết", "Đại hội", "Đảng bộ", "Ban Chấp hành", "Chương trình", "Kế hoạch", "Đề án", "Báo cáo", "Việt Nam", "Hải Dương", "Nhân dân", "Thành ủy", "Thành uỷ")}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -403,19 +407,25 @@ class Answerer:
             counting = [s for s in close if _counts(counted, query, s.sentence) or _row_counts(counted, s.hit.chunk)]
             naming = [s for s in close if s not in counting and _names_counted(counted, query, s.hit.chunk)]
             scored = counting + naming + [s for s in scored if s not in counting and s not in naming]
-        if not scored or self._out_of_corpus(query, scored[0], hits):
+        if not scored:
             return self._abstain(hits)
         # The preferences below reorder only sentences as good as the best one on what is counted.
         tier = set(map(id, counting)) if counting and scored[0] in counting else set(map(id, scored))
         mentioned = self.retriever.index.mentioned_docs(query)
         if mentioned:
-            # "theo Báo cáo chính trị": the document the user names answers, whatever its authority.
+            # "theo Báo cáo chính trị": the document the user names answers, whatever its authority; and it is
+            # that document's passage which must hold what the question asks.
+            cited = self.retriever.index.cited_sources(query)
             named = [
                 s for s in scored
-                if id(s) in tier and s.hit.chunk.doc_id in mentioned and s.coverage >= scored[0].coverage - 0.15
+                if id(s) in tier
+                and s.hit.chunk.doc_id in mentioned
+                and s.coverage >= scored[0].coverage - (CITED_SOURCE_MARGIN if s.hit.chunk.doc_id in cited else NAMED_MARGIN)
             ]
             if named:
                 scored = named + [s for s in scored if s not in named]
+        if self._out_of_corpus(query, scored[0], hits):
+            return self._abstain(hits)
         asked_years = years(query)
         if asked_years:
             # "giai đoạn 2026-2030": a sentence about those years beats a nearly as good one about others.

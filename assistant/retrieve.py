@@ -69,6 +69,9 @@ def _assigns_lead(chunk: Chunk) -> bool:
 _ISSUER = r"(?:\s+(?:cua|do)\s+(?:ban thuong vu thanh uy|ban chap hanh dang bo thanh pho|thanh uy|dai hoi))?"
 
 
+_SOURCE_CUE = re.compile(r"(?:^|\b(?:theo|trong|tai|o|cua|thuoc|nhu)\s+)$")
+
+
 @dataclass
 class Hit:
     chunk: Chunk
@@ -148,7 +151,7 @@ class Index:
         return {doc_id: entry["info"]["authority"] for doc_id, entry in self.documents.items()}
 
     @cached_property
-    def _alias_patterns(self) -> list[tuple[re.Pattern, list[str]]]:
+    def _alias_patterns(self) -> list[tuple[re.Pattern, re.Pattern, list[str]]]:
         by_kind: dict[str, list[str]] = {}
         for doc_id, entry in self.documents.items():
             by_kind.setdefault(entry["info"]["kind"], []).append(doc_id)
@@ -156,21 +159,47 @@ class Index:
             ((alias, kind) for kind, names in _KIND_ALIASES.items() for alias in names), key=lambda item: -len(item[0])
         )
         return [
-            (re.compile(r"(?<!\w)" + re.escape(alias) + _ISSUER + r"(?!\w)"), by_kind[kind])
+            (re.compile(r"(?<!\w)" + re.escape(alias) + _ISSUER + r"(?!\w)"), self._title_run(by_kind[kind]), by_kind[kind])
             for alias, kind in aliases
             if kind in by_kind
         ]
 
+    def _title_run(self, doc_ids: list[str]) -> re.Pattern:
+        """Words that continue a document's name: those of its title and short title."""
+        words: set[str] = set()
+        for doc_id in doc_ids:
+            info = self.documents[doc_id]["info"]
+            words.update(re.findall(r"\w+", fold(f"{info.get('title', '')} {info.get('short_title', '')}")))
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        return re.compile(r"(?:\s+(?:" + alternatives + r")(?!\w))*")
+
     def mentions(self, query: str) -> tuple[set[str], str]:
         """The documents a question names ("theo Nghị quyết Đại hội", "trong Chương trình hành động"), and the
-        question folded without those names: what the passage must be about."""
+        question folded without those names: what the passage must be about. A name runs on as long as its words
+        are its document's title words: "Đề án xây dựng CNXH gắn với con người XHCN" is all name."""
         text = fold(query)
         found: set[str] = set()
-        for pattern, doc_ids in self._alias_patterns:
-            text, count = pattern.subn(" ", text)
-            if count:
+        for pattern, run_on, doc_ids in self._alias_patterns:
+            pieces, last = [], 0
+            for match in pattern.finditer(text):
+                pieces.append(text[last:match.start()])
+                last = run_on.match(text, match.end()).end()
+            if pieces:
                 found.update(doc_ids)
+                text = " ".join([*pieces, text[last:]])
         return found, text
+
+    def cited_sources(self, query: str) -> set[str]:
+        """The documents a question cites as its source ("theo Kế hoạch ...", "trong Đề án ..."), not as its object
+        ("ban hành Chương trình hành động")."""
+        text = fold(query)
+        return {
+            doc_id
+            for pattern, _, doc_ids in self._alias_patterns
+            for match in pattern.finditer(text)
+            if _SOURCE_CUE.search(text[: match.start()])
+            for doc_id in doc_ids
+        }
 
     def mentioned_docs(self, query: str) -> set[str]:
         return self.mentions(query)[0]

@@ -216,3 +216,12 @@ def test_a_higher_authority_sentence_about_the_other_locality_does_not_lead(answ
     assert "11,39%" in result.answer
     assert "9,8%" not in result.answer, "Hải Dương's figure is not a differing figure for Hải Phòng"
     assert "2026 - 2030" not in result.answer, "the 2026-2030 target does not answer 2021-2025"
+
+
+def test_the_cited_source_document_answers(answerer) -> None:
+    """ "theo Kế hoạch của Ban Thường vụ": the plan's own target answers, though a Đề án sentence on Hải Dương's
+    productivity repeats more of the question's words."""
+    result = answerer.ask("Theo Kế hoạch của Ban Thường vụ Thành ủy, năng suất lao động xã hội tăng bình quân bao nhiêu?")
+    assert not result.abstained
+    assert result.citations[0].doc_id == "ke-hoach-nq30"
+    assert "8,9 - 10,7%" in result.answer

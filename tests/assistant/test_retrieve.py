@@ -57,3 +57,20 @@ def test_bigram_no_passage_holds_is_not_wanted(retriever) -> None:
     """ "tăng bao" (from "tăng bao nhiêu") is in no passage; at its maximal IDF it would outweigh the topic."""
     wanted = retriever.wanted_tokens("GRDP tăng bao nhiêu mỗi năm?")
     assert "tang_bao" not in wanted and {"grdp", "tang"} <= wanted
+
+
+def test_a_documents_name_runs_on_over_its_title_words(services) -> None:
+    """What remains once the document's name is taken out is what the passage must be about: "Đề án xây dựng CNXH
+    gắn với con người XHCN" is all name, so the topic is "thời gian triển khai thực hiện"."""
+    index = services.index()
+    docs, rest = index.mentions("Thời gian triển khai thực hiện Đề án xây dựng CNXH gắn với con người XHCN là bao lâu?")
+    assert docs == {"de-an-cnxh"}
+    assert rest.split() == ["thoi", "gian", "trien", "khai", "thuc", "hien", "la", "bao", "lau?"]
+
+
+def test_a_document_cited_as_source_differs_from_one_named_as_object(services) -> None:
+    index = services.index()
+    assert index.cited_sources("Năng suất lao động tăng bao nhiêu theo Kế hoạch của Ban Thường vụ?") == {"ke-hoach-nq30"}
+    question = "Ai được Đại hội giao ban hành Chương trình hành động thực hiện Nghị quyết?"
+    assert index.mentioned_docs(question) == {"chuong-trinh-hanh-dong"}
+    assert index.cited_sources(question) == set()
