@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from assistant.retrieve import QUESTION_WORDS, Hit, Retriever, content_tokens
+from assistant.retrieve import QUESTION_WORDS, Hit, Retriever, content_tokens, place_of
 from assistant.settings import Settings
 from ingest.normalize import (
     ABBREVIATIONS,
@@ -232,20 +232,6 @@ def _counted_missing(query: str, chunk) -> bool:
     return counted is not None and not _names_counted(counted, query, chunk)
 
 
-# Hải Phòng merged with Hải Dương province in 2025: the reports state most results twice, once for each.
-_HAI_DUONG = re.compile(r"\bhai duong\b|\b(?:dia ban|toan|cua) tinh\b")
-_HAI_PHONG = re.compile(r"\bhai phong\b")
-
-
-def _place_of(text: str) -> str | None:
-    """Which of the two merged localities a text is about, when it names exactly one."""
-    folded = fold(text)
-    duong, phong = bool(_HAI_DUONG.search(folded)), bool(_HAI_PHONG.search(folded))
-    if duong == phong:
-        return None
-    return "hai duong" if duong else "hai phong"
-
-
 def proper_names(text: str) -> list[str]:
     """Runs of two or more capitalised words inside a sentence (its first word is capitalised anyway)."""
     names: list[str] = []
@@ -366,7 +352,7 @@ class Answerer:
 
     def _score_sentences(self, query: str, hits: list[Hit]) -> list[_Scored]:
         wanted = self.retriever.wanted_tokens(query)
-        asked_place = _place_of(query)
+        asked_place = place_of(query)
         scored: list[_Scored] = []
         for rank, hit in enumerate(hits):
             sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
@@ -382,7 +368,7 @@ class Answerer:
                     # "CHỦ ĐỀ ĐẠI HỘI ... LÀ:" is the first half of the sentence under it.
                     coverage = max(coverage, self._coverage(wanted, context))
                 score = coverage + RANK_WEIGHT / (rank + 1)
-                if asked_place and _place_of(f"{leaf} {sentence}") not in (None, asked_place):
+                if asked_place and place_of(f"{leaf} {sentence}") not in (None, asked_place):
                     score -= OTHER_PLACE_PENALTY
                 scored.append(_Scored(sentence, hit, rank, coverage, score))
         scored.sort(key=lambda s: -s.score)
@@ -438,7 +424,7 @@ class Answerer:
             if same_years:
                 scored = same_years + [s for s in scored if s not in same_years]
         best = scored[0]
-        asked_place = _place_of(query)
+        asked_place = place_of(query)
         asks_figure = bool(_ASKS_FIGURE.search(fold(query)))
         authority = self.retriever.index.authority
         if asks_figure and not mentioned:
@@ -450,7 +436,7 @@ class Answerer:
                 and _NUMBER.search(s.sentence)
                 and asked_years <= years(f"{s.hit.chunk.section} {s.sentence}")
                 and (best not in counting or s in counting)
-                and (not asked_place or _place_of(f"{s.hit.chunk.section.rsplit(' > ', 1)[-1]} {s.sentence}") in (None, asked_place))
+                and (not asked_place or place_of(f"{s.hit.chunk.section.rsplit(' > ', 1)[-1]} {s.sentence}") in (None, asked_place))
             ]
             if close:
                 best = max(close, key=lambda s: (authority.get(s.hit.chunk.doc_id, 0), s.score))
@@ -464,7 +450,7 @@ class Answerer:
                 continue
             if asks_figure and candidate.hit.chunk.doc_id != best.hit.chunk.doc_id:
                 continue
-            if asked_place and _place_of(candidate.sentence) not in (None, asked_place):
+            if asked_place and place_of(candidate.sentence) not in (None, asked_place):
                 continue
             if asks_figure and not asked_years <= years(f"{candidate.hit.chunk.section} {candidate.sentence}"):
                 continue  # "giai đoạn 2021-2025" is not answered by the 2026-2030 target
@@ -485,7 +471,7 @@ class Answerer:
         lead_doc = best.hit.chunk.doc_id
         answer = f"Theo {self._title(lead_doc)}: " + " ".join(parts)
         if asks_figure:
-            other = self._differing_figure(best, scored, asked_place or _place_of(best.sentence))
+            other = self._differing_figure(best, scored, asked_place or place_of(best.sentence))
             if other is not None:
                 n = self._cite(citations, other.hit, other.sentence)
                 other_doc = other.hit.chunk.doc_id
@@ -574,7 +560,7 @@ class Answerer:
                 stated = years(f"{hit.chunk.section} {sentence}")
                 if not found or found == best_figures or not stated <= best_years or (best_years and not stated):
                     continue
-                if place and _place_of(f"{hit.chunk.section.rsplit(' > ', 1)[-1]} {sentence}") not in (None, place):
+                if place and place_of(f"{hit.chunk.section.rsplit(' > ', 1)[-1]} {sentence}") not in (None, place):
                     continue
                 shared = sum(self.retriever.idf(t) for t in topic & content_tokens(sentence))
                 if shared / weight >= 0.5:

@@ -33,6 +33,8 @@ SECTION_COVERAGE_WEIGHT = 0.3
 LEAF_HEADING_WEIGHT = 0.8
 RERANK_DEPTH = 20
 LEAD_BOOST = 1.2
+# A passage about the other merged locality (Hải Dương when Hải Phòng is asked, and the reverse).
+OTHER_PLACE_FACTOR = 0.8
 # Words that say what kind of answer is wanted, not what it is about: they must not count as evidence.
 QUESTION_WORDS = set(
     fold(w)
@@ -258,6 +260,20 @@ class IndexHolder:
         return self._index
 
 
+# Hải Phòng merged with Hải Dương province in 2025: the reports state most results twice, once for each.
+_HAI_DUONG = re.compile(r"\bhai duong\b|\b(?:dia ban|toan|cua) tinh\b")
+_HAI_PHONG = re.compile(r"\bhai phong\b")
+
+
+def place_of(text: str) -> str | None:
+    """Which of the two merged localities a text is about, when it names exactly one."""
+    folded = fold(text)
+    duong, phong = bool(_HAI_DUONG.search(folded)), bool(_HAI_PHONG.search(folded))
+    if duong == phong:
+        return None
+    return "hai duong" if duong else "hai phong"
+
+
 def content_tokens(text: str) -> set[str]:
     """The folded syllables and bigrams that carry the topic of a question."""
     tokens = folded_tokens(text)
@@ -338,6 +354,10 @@ class Retriever:
                 set(folded_tokens(" \n".join(upper))),
             )
         return cached
+
+    def _place(self, chunk: Chunk) -> str | None:
+        """The locality a passage is about, read on the heading right above it and its text."""
+        return place_of(f"{chunk.section.rsplit(' > ', 1)[-1]} {chunk.text}")
 
     def coverage(self, wanted: set[str], chunk: Chunk) -> float:
         """IDF-weighted share of the question's content tokens that the passage holds; tokens only its headings hold
@@ -428,6 +448,7 @@ class Retriever:
             # Fusion finds the candidates; the share of the question they actually cover orders the head.
             wanted = self.wanted_tokens(forms.dense if forms.accentless else forms.original)
             asks_lead = bool(_ASKS_LEAD.search(fold(query)))
+            asked_place = place_of(query)
             head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
             top = head[0].score
             for hit in head:
@@ -436,7 +457,7 @@ class Retriever:
                     1 + AUTHORITY_BOOST * max(0, authority - 50) / 50
                 ) * (MENTION_BOOST if hit.chunk.doc_id in mentioned else 1.0) * (
                     LEAD_BOOST if asks_lead and _assigns_lead(hit.chunk) else 1.0
-                )
+                ) * (OTHER_PLACE_FACTOR if asked_place and self._place(hit.chunk) not in (None, asked_place) else 1.0)
             ranked = sorted(head, key=lambda h: -h.score) + tail
         if self.reranker is not None:
             ranked = self.reranker.rerank(query, ranked[: max(k * 3, 20)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import _place_of, counted_term, refers_back
+from assistant.answer import counted_term, refers_back
 
 
 @pytest.fixture(scope="module")
@@ -112,20 +112,6 @@ def test_a_place_named_do_son_is_not_taken_for_a_pointer_to_the_last_task(answer
     result = answerer.ask("còn cảng mới ở Đồ Sơn thì bao giờ khởi công?", history)
     assert "Cảng Nam Đồ Sơn" in result.answer and "quý IV năm 2026" in result.answer
     assert "LNG" not in result.answer
-
-
-@pytest.mark.parametrize(
-    ("text", "place"),
-    [
-        ("Tỉnh Hải Dương có 17/19 chỉ tiêu dự kiến đạt", "hai duong"),
-        ("tổng sản phẩm trên địa bàn tỉnh (GRDP) tăng 9,8%", "hai duong"),
-        ("Thành phố Hải Phòng có 11/18 chỉ tiêu", "hai phong"),
-        ("thành phố Hải Phòng và tỉnh Hải Dương đã phát huy", None),
-        ("Tỷ lệ che phủ rừng duy trì mức 6,4%", None),
-    ],
-)
-def test_place_of_tells_the_two_merged_localities_apart(text: str, place: str | None) -> None:
-    assert _place_of(text) == place
 
 
 def test_a_question_about_hai_duong_is_answered_with_hai_duong_figures(answerer) -> None:

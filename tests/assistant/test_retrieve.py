@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieve import content_tokens, evidence_in
+from assistant.retrieve import content_tokens, evidence_in, place_of
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +74,26 @@ def test_a_document_cited_as_source_differs_from_one_named_as_object(services) -
     question = "Ai được Đại hội giao ban hành Chương trình hành động thực hiện Nghị quyết?"
     assert index.mentioned_docs(question) == {"chuong-trinh-hanh-dong"}
     assert index.cited_sources(question) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Tỉnh Hải Dương có 17/19 chỉ tiêu dự kiến đạt", "hai duong"),
+        ("tổng sản phẩm trên địa bàn tỉnh (GRDP) tăng 9,8%", "hai duong"),
+        ("Thành phố Hải Phòng có 11/18 chỉ tiêu", "hai phong"),
+        ("thành phố Hải Phòng và tỉnh Hải Dương đã phát huy", None),
+        ("Tỷ lệ che phủ rừng duy trì mức 6,4%", None),
+    ],
+)
+def test_place_of_tells_the_two_merged_localities_apart(text: str, place: str | None) -> None:
+    assert place_of(text) == place
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Tỉnh Hải Dương có bao nhiêu sản phẩm OCOP?", "Tỷ lệ đô thị hóa của tỉnh Hải Dương đạt bao nhiêu?"],
+)
+def test_passages_about_the_other_locality_give_way(retriever, question: str) -> None:
+    hits = retriever.search(question, k=3)
+    assert all(retriever._place(h.chunk) != "hai phong" for h in hits), [h.chunk.text[:80] for h in hits]
