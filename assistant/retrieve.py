@@ -35,6 +35,10 @@ RERANK_DEPTH = 20
 LEAD_BOOST = 1.2
 # A passage about the other merged locality (Hải Dương when Hải Phòng is asked, and the reverse).
 OTHER_PLACE_FACTOR = 0.8
+# A passage stating the years a question asks about, or only other years.
+SAME_PERIOD_FACTOR = 1.1
+OTHER_PERIOD_FACTOR = 0.9
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # Words that say what kind of answer is wanted, not what it is about: they must not count as evidence.
 QUESTION_WORDS = set(
     fold(w)
@@ -355,6 +359,16 @@ class Retriever:
             )
         return cached
 
+    @staticmethod
+    def _period_factor(asked: set[str], chunk: Chunk) -> float:
+        """ "năm 2025" is answered by a passage about 2025, not by the 2026-2030 plan beside it."""
+        if not asked:
+            return 1.0
+        stated = set(_YEAR.findall(f"{chunk.section} {chunk.text}"))
+        if asked <= stated:
+            return SAME_PERIOD_FACTOR
+        return OTHER_PERIOD_FACTOR if stated and not asked & stated else 1.0
+
     def _place(self, chunk: Chunk) -> str | None:
         """The locality a passage is about, read on the heading right above it and its text."""
         return place_of(f"{chunk.section.rsplit(' > ', 1)[-1]} {chunk.text}")
@@ -449,6 +463,7 @@ class Retriever:
             wanted = self.wanted_tokens(forms.dense if forms.accentless else forms.original)
             asks_lead = bool(_ASKS_LEAD.search(fold(query)))
             asked_place = place_of(query)
+            asked_years = set(_YEAR.findall(query))
             head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
             top = head[0].score
             for hit in head:
@@ -457,7 +472,9 @@ class Retriever:
                     1 + AUTHORITY_BOOST * max(0, authority - 50) / 50
                 ) * (MENTION_BOOST if hit.chunk.doc_id in mentioned else 1.0) * (
                     LEAD_BOOST if asks_lead and _assigns_lead(hit.chunk) else 1.0
-                ) * (OTHER_PLACE_FACTOR if asked_place and self._place(hit.chunk) not in (None, asked_place) else 1.0)
+                ) * (OTHER_PLACE_FACTOR if asked_place and self._place(hit.chunk) not in (None, asked_place) else 1.0) * (
+                    self._period_factor(asked_years, hit.chunk)
+                )
             ranked = sorted(head, key=lambda h: -h.score) + tail
         if self.reranker is not None:
             ranked = self.reranker.rerank(query, ranked[: max(k * 3, 20)])

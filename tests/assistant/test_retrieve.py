@@ -97,3 +97,10 @@ def test_place_of_tells_the_two_merged_localities_apart(text: str, place: str | 
 def test_passages_about_the_other_locality_give_way(retriever, question: str) -> None:
     hits = retriever.search(question, k=3)
     assert all(retriever._place(h.chunk) != "hai phong" for h in hits), [h.chunk.text[:80] for h in hits]
+
+
+def test_a_passage_about_the_asked_year_leads(retriever) -> None:
+    """The 2025 result, not the 2026-2030 plan row that shares every other word."""
+    (top,) = retriever.search("Năm 2025 Hải Phòng thu hút bao nhiêu triệu lượt khách du lịch?", k=1)
+    assert "2025" in f"{top.chunk.section} {top.chunk.text}"
+    assert retriever._period_factor({"2025"}, top.chunk) > 1 > retriever._period_factor({"2019"}, top.chunk)
