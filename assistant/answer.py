@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from assistant.retrieve import QUESTION_WORDS, Hit, Retriever, content_tokens, place_of
+from assistant.retrieve import QUESTION_WORDS, YEAR, Hit, Retriever, content_tokens, place_of, years
 from assistant.settings import Settings
 from ingest.normalize import (
     ABBREVIATIONS,
@@ -131,17 +131,12 @@ def hit_dict(hit: Hit) -> dict:
 
 _INTRODUCES = re.compile(r"\b(?:la|gom|bao gom|nhu sau|sau day)\s*:?\s*$")
 _ENUMERATION = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.|[-+•])\s*")
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-
-
-def years(sentence: str) -> set[str]:
-    return set(_YEAR.findall(sentence))
 
 
 def figures(sentence: str) -> set[str]:
     """The quantities a sentence states: its numbers, without list markers "(8)" and years."""
     body = _ENUMERATION.sub("", sentence)
-    return {n for n in _NUMBER.findall(body) if not _YEAR.fullmatch(n)}
+    return {n for n in _NUMBER.findall(body) if not YEAR.fullmatch(n)}
 
 
 def _with_following(item: "_Scored", max_chars: int = 450) -> str:

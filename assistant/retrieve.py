@@ -38,7 +38,11 @@ OTHER_PLACE_FACTOR = 0.8
 # A passage stating the years a question asks about, or only other years.
 SAME_PERIOD_FACTOR = 1.1
 OTHER_PERIOD_FACTOR = 0.9
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def years(text: str) -> set[str]:
+    return set(YEAR.findall(text))
 # Words that say what kind of answer is wanted, not what it is about: they must not count as evidence.
 QUESTION_WORDS = set(
     fold(w)
@@ -364,7 +368,7 @@ class Retriever:
         """ "năm 2025" is answered by a passage about 2025, not by the 2026-2030 plan beside it."""
         if not asked:
             return 1.0
-        stated = set(_YEAR.findall(f"{chunk.section} {chunk.text}"))
+        stated = years(f"{chunk.section} {chunk.text}")
         if asked <= stated:
             return SAME_PERIOD_FACTOR
         return OTHER_PERIOD_FACTOR if stated and not asked & stated else 1.0
@@ -463,7 +467,7 @@ class Retriever:
             wanted = self.wanted_tokens(forms.dense if forms.accentless else forms.original)
             asks_lead = bool(_ASKS_LEAD.search(fold(query)))
             asked_place = place_of(query)
-            asked_years = set(_YEAR.findall(query))
+            asked_years = years(query)
             head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
             top = head[0].score
             for hit in head:
