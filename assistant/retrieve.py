@@ -282,6 +282,16 @@ def place_of(text: str) -> str | None:
     return "hai duong" if duong else "hai phong"
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}\.|[a-zđ]\)|[-+•])\s")
+
+
+def _is_list(text: str) -> bool:
+    """A passage that is nothing but short list items ("1. Trung thực, thẳng thắn, nghĩa tình"): its heading right
+    above ("III. Bộ tiêu chí con người ...") is what it is about, as much as its own words."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return len(lines) >= 2 and all(_LIST_ITEM.match(line) and len(line) < 200 for line in lines)
+
+
 def content_tokens(text: str) -> set[str]:
     """The folded syllables and bigrams that carry the topic of a question."""
     tokens = folded_tokens(text)
@@ -387,7 +397,8 @@ class Retriever:
         in_body = sum(self.idf(t) for t in wanted if t in body)
         in_leaf = sum(self.idf(t) for t in wanted if t in leaf and t not in body)
         in_upper = sum(self.idf(t) for t in wanted if t in upper and t not in body and t not in leaf)
-        return (in_body + LEAF_HEADING_WEIGHT * in_leaf + SECTION_COVERAGE_WEIGHT * in_upper) / total
+        leaf_weight = 1.0 if _is_list(chunk.text) else LEAF_HEADING_WEIGHT
+        return (in_body + leaf_weight * in_leaf + SECTION_COVERAGE_WEIGHT * in_upper) / total
 
     def query_forms(self, query: str) -> QueryForms:
         text = normalize(query)

@@ -104,3 +104,10 @@ def test_a_passage_about_the_asked_year_leads(retriever) -> None:
     (top,) = retriever.search("Năm 2025 Hải Phòng thu hút bao nhiêu triệu lượt khách du lịch?", k=1)
     assert "2025" in f"{top.chunk.section} {top.chunk.text}"
     assert retriever._period_factor({"2025"}, top.chunk) > 1 > retriever._period_factor({"2019"}, top.chunk)
+
+
+def test_a_bare_list_is_found_by_the_heading_it_sits_under(retriever) -> None:
+    """The criteria are bare items ("2. Trung thực, thẳng thắn, nghĩa tình") under "III. Bộ tiêu chí con người Xã hội
+    chủ nghĩa tại thành phố Hải Phòng"; prose that repeats "con người xã hội chủ nghĩa" must not bury them."""
+    hits = retriever.search("Các tiêu chí của con người XHCN tại Hải Phòng là gì?", k=2)
+    assert any("Trung thực, thẳng thắn, nghĩa tình" in h.chunk.text for h in hits), [h.chunk.text[:60] for h in hits]
