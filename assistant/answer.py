@@ -227,6 +227,20 @@ def _counted_missing(query: str, chunk) -> bool:
     return counted is not None and not _names_counted(counted, query, chunk)
 
 
+# Who holds an office (not which body leads a task: "ai chủ trì" is the registry's).
+_OFFICE = r"(?:pho )?(?:chu tich|bi thu|giam doc|tong bi thu|thu tuong|truong ban|chanh van phong)"
+_ASKS_PERSON = re.compile(
+    r"\bai\s+(?:dang\s+|hien\s+|hien nay\s+|se\s+)?(?:la|giu chuc|giu cuong vi|lam)\s+" + _OFFICE + r"|\b" + _OFFICE + r"\b.{0,80}\bla ai\b"
+)
+# A capitalised word that starts a body's name, not a person's: "Chủ tịch Ủy ban nhân dân", "đồng chí Tổng Bí thư".
+_BODY_WORDS = "Ủy|Uỷ|Hội|Ban|Sở|Thành|Tỉnh|Nhân|Đảng|Bộ|Tổng|Chủ|Bí|Phó|Giám|Thủ|Trưởng|Mặt|Cục|Viện|Trường"
+_NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]+"
+_PERSON_NAME = re.compile(
+    r"(?:[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|Tổng Bí thư|Chủ tịch|Bí thư|Giám đốc|Thủ tướng)\s+"
+    + r"(?!(?:" + _BODY_WORDS + r")\b)" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,3}"
+)
+
+
 def proper_names(text: str) -> list[str]:
     """Runs of two or more capitalised words inside a sentence (its first word is capitalised anyway)."""
     names: list[str] = []
@@ -388,6 +402,10 @@ class Answerer:
             counting = [s for s in close if _counts(counted, query, s.sentence) or _row_counts(counted, s.hit.chunk)]
             naming = [s for s in close if s not in counting and _names_counted(counted, query, s.hit.chunk)]
             scored = counting + naming + [s for s in scored if s not in counting and s not in naming]
+        if scored and _ASKS_PERSON.search(fold(query)):
+            # "Ai là Tổng Bí thư ...": a sentence that names someone answers; one that names no one cannot.
+            naming = [s for s in scored if s.coverage >= scored[0].coverage - 0.25 and _PERSON_NAME.search(s.sentence)]
+            scored = naming + [s for s in scored if s not in naming]
         if not scored:
             return self._abstain(hits)
         # The preferences below reorder only sentences as good as the best one on what is counted.
@@ -484,6 +502,8 @@ class Answerer:
         passage = f"{info.get('title', '')} {info.get('issuer', '')} {best.hit.chunk.section} {best.hit.chunk.text}"
         if best.coverage < MIN_COVERAGE or self._names_missing(query, passage) or _counted_missing(query, best.hit.chunk):
             return True
+        if _ASKS_PERSON.search(fold(query)) and not _PERSON_NAME.search(best.sentence):
+            return True  # "Ai đang là Chủ tịch UBND thành phố?" asks for a person: a sentence naming no one is no answer
         unknown = self._unknown_words(query)
         if any(not word.isupper() for word in unknown):
             # An ordinary word no passage uses ("tiêm chủng", "xe buýt") is a topic the corpus lacks, however much of

@@ -211,3 +211,22 @@ def test_the_cited_source_document_answers(answerer) -> None:
     assert not result.abstained
     assert result.citations[0].doc_id == "ke-hoach-nq30"
     assert "8,9 - 10,7%" in result.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["Bí thư Thành ủy Hải Phòng hiện nay là ai?", "Ai đang giữ chức Giám đốc Sở Tài chính?"]
+)
+def test_who_holds_an_office_is_no_question_the_documents_answer(answerer, question: str) -> None:
+    """The documents name offices ("Chủ tịch UBND thành phố tặng Bằng khen"), not who holds them today."""
+    assert answerer.ask(question).abstained
+
+
+def test_who_question_is_answered_by_the_sentence_that_names_the_person(answerer) -> None:
+    result = answerer.ask("Ai là Tổng Bí thư đã chỉ đạo Hải Phòng xây dựng mô hình chủ nghĩa xã hội?")
+    assert not result.abstained
+    assert "Tổng Bí thư Tô Lâm" in result.answer
+
+
+def test_who_leads_a_task_is_not_a_question_about_a_person(answerer) -> None:
+    result = answerer.ask("Ai chủ trì lập quy hoạch không gian ngầm thành phố?")
+    assert not result.abstained and "Sở Xây dựng" in result.answer
