@@ -45,7 +45,7 @@ NAMED_MARGIN = 0.15
 CITED_SOURCE_MARGIN = 0.3
 _GENERIC_NAMES = {fold(n) for n in ("Hải Phòng", "Thành phố", "Nghị quyết", "Đại hội", "Đảng bộ", "Ban Chấp hành", "Chương trình", "Kế hoạch", "Đề án", "Báo cáo", "Việt Nam", "Hải Dương", "Nhân dân", "Thành ủy", "Thành uỷ")}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _FOLLOWUP_SUBJECT = re.compile(r"^(?:còn|thế còn|vậy còn)\s+(.+?)\s*(?:thì sao|thì thế nào|\?)+\s*$", re.I)
 _FOLLOWUP_SUBJECT_ACCENTLESS = re.compile(r"^(?:con|the con|vay con)\s+(?!so\b|nguoi\b)(.+?)\s*(?:thi sao|thi the nao|\?)+\s*$", re.I)
 # Words that ask about a task without naming it: a question made only of these refers to the previous turn.
@@ -136,7 +136,7 @@ _ENUMERATION = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.|[-+•])\
 def figures(sentence: str) -> set[str]:
     """The quantities a sentence states: its numbers, without list markers "(8)" and years."""
     body = _ENUMERATION.sub("", sentence)
-    return {n for n in _NUMBER.findall(body) if not YEAR.fullmatch(n)}
+    return {n for n in NUMBER.findall(body) if not YEAR.fullmatch(n)}
 
 
 def _with_following(item: "_Scored", max_chars: int = 450) -> str:
@@ -208,7 +208,7 @@ def _row_counts(counted: str, chunk) -> bool:
     """A table row states its figures in the unit its unit column names ("ĐVT: USD/ người" ... "Năm 2026: 7.944,5")."""
     if chunk.kind != "table_row" or fold(counted) not in fold(_unit_cell(chunk)):
         return False
-    return any(_NUMBER.search(value) for key, value in chunk.cells.items() if value not in _unit_cell(chunk))
+    return any(NUMBER.search(value) for key, value in chunk.cells.items() if value not in _unit_cell(chunk))
 
 
 def _counts(counted: str, query: str, text: str) -> bool:
@@ -446,7 +446,7 @@ class Answerer:
                 s
                 for s in scored
                 if s.coverage >= best.coverage - 0.05
-                and _NUMBER.search(s.sentence)
+                and NUMBER.search(s.sentence)
                 and asked_years <= years(f"{s.hit.chunk.section} {s.sentence}")
                 and (best not in counting or s in counting)
                 and (not asked_place or place_of(f"{s.hit.chunk.section.rsplit(' > ', 1)[-1]} {s.sentence}") in (None, asked_place))
@@ -561,7 +561,7 @@ class Answerer:
         best_years = years(f"{best.hit.chunk.section} {best.sentence}")
         cells = best.hit.chunk.cells if best.hit.chunk.kind == "table_row" else None
         label = next(iter(cells.values())) if cells else best.sentence
-        topic = content_tokens(_NUMBER.sub(" ", label))
+        topic = content_tokens(NUMBER.sub(" ", label))
         weight = sum(self.retriever.idf(t) for t in topic) or 1.0
         candidates = [s.hit for s in scored[1:]] + self.retriever.search(best.sentence, k=10)
         seen: set[str] = set()
