@@ -267,24 +267,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_up(args: argparse.Namespace) -> int:
     """Ingest if needed, then the API and the Streamlit UI together; Ctrl-C stops both."""
+    import signal
     import subprocess
     import time
 
-    import httpx
+    from assistant.launch import ServerNotUp, start_api, stop, wait_until_up
 
     status = cmd_ingest(argparse.Namespace(corpus=None, rebuild=False))
     if status not in (0,):
         return status
     env = os.environ | {"VANKIEN_API_URL": f"http://{args.host}:{args.api_port}"}
-    api = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--host", args.host, "--port", str(args.api_port)], env=env)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and api.poll() is None:
-        try:
-            if httpx.get(f"http://{args.host}:{args.api_port}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
+    api = start_api(args.host, args.api_port, env=env)
+    try:
+        wait_until_up(api, f"http://{args.host}:{args.api_port}", timeout=120)
+    except ServerNotUp as error:
+        stop(api)
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     ui_file = Path(__file__).resolve().parent.parent / "ui" / "app.py"
     ui = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ui_file), "--server.headless", "true",
@@ -292,6 +291,13 @@ def cmd_up(args: argparse.Namespace) -> int:
         env=env,
     )
     print(f"API: http://{args.host}:{args.api_port}/docs   UI: http://{args.host}:{args.ui_port}   (Ctrl-C to stop)")
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    # Ctrl-C, `kill` or a service manager's stop: either way both children go down with us.
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         while api.poll() is None and ui.poll() is None:
             time.sleep(1)

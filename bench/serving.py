@@ -4,57 +4,37 @@ from __future__ import annotations
 
 import math
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from assistant.launch import ServerNotUp, free_port, start_api, stop, wait_until_up  # noqa: E402
 
 
 def start_server(data_dir: Path, workers: int = 1, env: dict[str, str] | None = None, timeout: float = 180.0):
     """`vankien serve` with the rate limit out of the way; returns (process, base_url) once /health is 200."""
     port = free_port()
     environment = os.environ | {"VANKIEN_DATA_DIR": str(data_dir), "VANKIEN_RATE_LIMIT_PER_MINUTE": "10000000"} | (env or {})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    process = start_api("127.0.0.1", port, env=environment, workers=workers, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited early:\n{process.stderr.read()}")
-        try:
-            response = httpx.get(f"{base}/health", timeout=2)
-            if response.status_code == 200:
-                return process, base
-            if response.json().get("status") in ("no_index", "index_error"):
-                stop(process)
-                raise SystemExit(f"no usable index in {data_dir}: {response.json().get('message')}")
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    process.kill()
-    raise SystemExit(f"server did not answer /health within {timeout:.0f} s")
 
+    def ready(response: httpx.Response) -> bool:
+        if response.status_code != 200 and response.json().get("status") in ("no_index", "index_error"):
+            stop(process)
+            raise SystemExit(f"no usable index in {data_dir}: {response.json().get('message')}")
+        return response.status_code == 200
 
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
+        wait_until_up(process, base, timeout, ready)
+    except ServerNotUp as error:
         process.kill()
-        process.wait()
+        raise SystemExit(str(error)) from None
+    return process, base
 
 
 def _children(pid: int) -> list[int]:

@@ -8,15 +8,12 @@ the cache there for the next run.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
+from assistant.launch import ServerNotUp, free_port, start_api, stop, wait_until_up
 from tests.helpers.embed_cache import copy_embed_cache, merge_embed_cache
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,12 +49,6 @@ def services(built_data_dir):
     return Services(Settings(data_dir=built_data_dir, corpus_dir=CORPUS))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(
     data_dir: Path,
     env: dict[str, str] | None = None,
@@ -73,40 +64,25 @@ def start_server(
     """
     port = free_port()
     environment = os.environ | {"VANKIEN_DATA_DIR": str(data_dir), "VANKIEN_CORPUS_DIR": str(CORPUS)} | (env or {})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", *(["-v"] if verbose else []), "serve", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers)],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    process = start_api(
+        "127.0.0.1", port, env=environment, workers=workers, verbose=verbose,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early: {process.stdout.read()}")
-        try:
-            status = httpx.get(f"{base}/health", timeout=2).status_code
-            if status == ready_status or (ready_status is None and status < 500):
-                return process, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("server did not come up in time")
+    try:
+        wait_until_up(
+            process, base, timeout,
+            lambda r: r.status_code == ready_status if ready_status is not None else r.status_code < 500,
+        )
+    except ServerNotUp:
+        process.kill()
+        raise
+    return process, base
 
 
 def stop_server(process: subprocess.Popen) -> str:
     """Stop a server started by start_server and return what it printed."""
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    return output or ""
+    return stop(process, timeout=10)
 
 
 @pytest.fixture(scope="session")
