@@ -40,6 +40,14 @@ HITS_PER_QUERY = 14
 OUTLINE_THRESHOLD = 0.45
 FIGURE_THRESHOLD = 0.3
 # Query suffixes that pull in a topic's goals, its tasks and its numbers, not just its definition.
+# Themes trainers often prepare, offered by the UI and measured by the benchmark and the tests.
+SUGGESTED_THEMES = (
+    "chuyển đổi số",
+    "xây dựng Đảng",
+    "phát triển văn hóa",
+    "các chỉ tiêu kinh tế - xã hội đến năm 2030",
+    "quốc phòng - an ninh",
+)
 QUERY_SUFFIXES = ("", " mục tiêu", " nhiệm vụ giải pháp", " chỉ tiêu đến năm 2030")
 
 _NUM = r"\d+(?:[.,]\d+)*"

@@ -19,15 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.services import Services  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
-from assistant.study import build_study_pack  # noqa: E402
+from assistant.study import SUGGESTED_THEMES, build_study_pack  # noqa: E402
 
-THEMES = [
-    "chuyển đổi số",
-    "xây dựng Đảng",
-    "phát triển văn hóa",
-    "các chỉ tiêu kinh tế - xã hội đến năm 2030",
-    "quốc phòng - an ninh",
-]
 GOAL_S = 2.0
 
 
@@ -44,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"warm-up (index + embedder): {time.perf_counter() - started:.2f} s")
     timings: list[float] = []
     for _ in range(args.rounds):
-        for theme in THEMES:
+        for theme in SUGGESTED_THEMES:
             start = time.perf_counter()
             pack = build_study_pack(services, theme, None)
             seconds = time.perf_counter() - start

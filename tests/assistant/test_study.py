@@ -9,28 +9,20 @@ import httpx
 import pytest
 from docx import Document
 
-from assistant.study import build_study_pack, figures_in, to_docx, to_markdown, validate_topic
+from assistant.study import SUGGESTED_THEMES, build_study_pack, figures_in, to_docx, to_markdown, validate_topic
 from ingest.normalize import fold
-
-THEMES = [
-    "chuyển đổi số",
-    "xây dựng Đảng",
-    "phát triển văn hóa",
-    "các chỉ tiêu kinh tế - xã hội đến năm 2030",
-    "quốc phòng - an ninh",
-]
 
 
 @pytest.fixture(scope="module")
 def packs(services):
-    return {theme: build_study_pack(services, theme, None) for theme in THEMES}
+    return {theme: build_study_pack(services, theme, None) for theme in SUGGESTED_THEMES}
 
 
 def _in_chunk(index, citation) -> bool:
     return citation.quote in index.by_id[citation.chunk_id].text
 
 
-@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("theme", SUGGESTED_THEMES)
 def test_outline_points_are_quoted_from_their_passages(services, packs, theme):
     pack, index = packs[theme], services.index()
     assert 8 <= len(pack.outline) <= 15
@@ -46,7 +38,7 @@ def test_outline_points_are_quoted_from_their_passages(services, packs, theme):
     assert leads == sorted(leads, reverse=True), "points are grouped by document, highest authority first"
 
 
-@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("theme", SUGGESTED_THEMES)
 def test_outline_points_are_on_the_topic(packs, theme):
     words = {w for w in fold(theme).replace("-", " ").split() if len(w) > 2 and not w.isdigit()} - {"cac", "chi", "tieu", "den", "nam"}
     for point in packs[theme].outline:
@@ -54,7 +46,7 @@ def test_outline_points_are_on_the_topic(packs, theme):
         assert any(w in context for w in words), point.text
 
 
-@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("theme", SUGGESTED_THEMES)
 def test_quiz_answers_occur_in_cited_passages_and_options_are_sound(services, packs, theme):
     pack, index = packs[theme], services.index()
     assert len(pack.quiz) == 10
@@ -78,7 +70,7 @@ def test_quiz_answers_occur_in_cited_passages_and_options_are_sound(services, pa
                 assert fold(option).replace(" ", "") != fold(item.answer).replace(" ", "")
 
 
-@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("theme", SUGGESTED_THEMES)
 def test_figures_cite_their_values(services, packs, theme):
     pack, index = packs[theme], services.index()
     for figure in pack.figures:
