@@ -270,7 +270,7 @@ class IndexHolder:
 
 # Hải Phòng merged with Hải Dương province in 2025: the reports state most results twice, once for each.
 _HAI_DUONG = re.compile(r"\bhai duong\b|\b(?:dia ban|toan|cua) tinh\b")
-_HAI_PHONG = re.compile(r"\bhai phong\b")
+_HAI_PHONG = re.compile(r"\bhai phong\b|\b(?:dia ban|toan|cua) thanh pho\b")
 
 
 def place_of(text: str) -> str | None:

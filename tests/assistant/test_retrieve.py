@@ -84,6 +84,7 @@ def test_a_document_cited_as_source_differs_from_one_named_as_object(services) -
         ("Thành phố Hải Phòng có 11/18 chỉ tiêu", "hai phong"),
         ("thành phố Hải Phòng và tỉnh Hải Dương đã phát huy", None),
         ("Tỷ lệ che phủ rừng duy trì mức 6,4%", None),
+        ("thu hút đầu tư nước ngoài (FDI) trên địa bàn thành phố ước đạt 20,2 tỷ USD", "hai phong"),
     ],
 )
 def test_place_of_tells_the_two_merged_localities_apart(text: str, place: str | None) -> None:
