@@ -42,6 +42,10 @@ OTHER_PLACE_PENALTY = 0.3
 # How much less of the question a sentence of a document the question names may cover and still lead: more when the
 # question cites it as its source ("theo Kế hoạch ...") than when it only names it ("ban hành Chương trình hành động").
 NAMED_MARGIN = 0.15
+# A list whose items are passages of their own is the answer when its heading covers this much of the question.
+LIST_HEADING_COVERAGE = 0.6
+MAX_LISTED_ITEMS = 8
+_ITEM_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s")
 CITED_SOURCE_MARGIN = 0.3
 _GENERIC_NAMES = {fold(n) for n in ("Hải Phòng", "Thành phố", "Nghị quyết", "Đại hội", "Đảng bộ", "Ban Chấp hành", "Chương trình", "Kế hoạch", "Đề án", "Báo cáo", "Việt Nam", "Hải Dương", "Nhân dân", "Thành ủy", "Thành uỷ")}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
@@ -425,6 +429,9 @@ class Answerer:
                 scored = named + [s for s in scored if s not in named]
         if self._out_of_corpus(query, scored[0], hits):
             return self._abstain(hits)
+        listed = self._enumerated_items(query, hits, scored[0].coverage)
+        if listed is not None:
+            return listed
         asked_years = years(query)
         if asked_years:
             # "giai đoạn 2026-2030": a sentence about those years beats a nearly as good one about others.
@@ -494,6 +501,38 @@ class Answerer:
                     f"Văn kiện có thẩm quyền cao hơn là {self._title(higher)}."
                 )
         return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
+
+    def _enumerated_items(self, query: str, hits: list[Hit], best_coverage: float) -> Answer | None:
+        """ "Ba hướng đột phá ... là gì?": when a list's items each sit in their own passage, under a heading that says
+        what the question asks, the answer is the items in order, not the one sentence that summarises them."""
+        if not _ASKS_LIST.search(fold(query)):
+            return None
+        wanted = self.retriever.wanted_tokens(query)
+        index = self.retriever.index
+        for hit in hits[:3]:
+            chunk = hit.chunk
+            if chunk.kind != "paragraph" or not _ITEM_START.match(chunk.text):
+                continue
+            leaf = chunk.section.rsplit(" > ", 1)[-1]
+            heading_coverage = self._coverage(wanted, leaf)
+            if heading_coverage < max(LIST_HEADING_COVERAGE, best_coverage - 0.1):
+                continue
+            items = [
+                c for c in index.chunks
+                if c.doc_id == chunk.doc_id and c.section == chunk.section and c.kind == "paragraph" and _ITEM_START.match(c.text)
+            ]
+            if len(items) < 2:
+                continue
+            citations: list[Citation] = []
+            parts = []
+            for item in items[:MAX_LISTED_ITEMS]:
+                head = split_sentences(item.text)[0]
+                quote = head if len(head) <= 300 else head[:300].rsplit(" ", 1)[0] + "…"
+                n = self._cite(citations, Hit(item, 0.0), quote)
+                parts.append(f"- {quote} [{n}]")
+            answer = f"Theo {self._title(chunk.doc_id)} (mục “{leaf}”):\n" + "\n".join(parts)
+            return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
+        return None
 
     def _out_of_corpus(self, query: str, best: "_Scored", hits: list[Hit]) -> bool:
         # A passage is also "about" its own document: "Kế hoạch ... của Ban Thường vụ Thành ủy" in the question is

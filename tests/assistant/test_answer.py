@@ -230,3 +230,14 @@ def test_who_question_is_answered_by_the_sentence_that_names_the_person(answerer
 def test_who_leads_a_task_is_not_a_question_about_a_person(answerer) -> None:
     result = answerer.ask("Ai chủ trì lập quy hoạch không gian ngầm thành phố?")
     assert not result.abstained and "Sở Xây dựng" in result.answer
+
+
+def test_a_list_whose_items_are_passages_is_answered_item_by_item(answerer) -> None:
+    """The three directions are three passages under "PHỤ LỤC 2. Phát triển không gian đô thị theo 03 hướng đột phá";
+    the summary sentence "theo 03 hướng đột phá (chi tiết tại Phụ lục 2)" names none of them."""
+    result = answerer.ask("Các hướng đột phá phát triển không gian đô thị nhiệm kỳ 2020-2025 gồm những gì?")
+    assert not result.abstained
+    for direction in ("Hướng Bắc Sông Cấm", "Hướng Cát Hải, Cát Bà", "Hướng Đồ Sơn và ven sông Lạch Tray"):
+        assert direction in result.answer
+    assert [c.n for c in result.citations] == [1, 2, 3]
+    assert len({c.chunk_id for c in result.citations}) == 3
