@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from assistant.retrieve import QUESTION_WORDS, YEAR, Hit, Retriever, content_tokens, place_of, years
+from assistant.retrieve import QUESTION_WORDS, YEAR, Hit, Retriever, content_tokens, place_of, plain_question, years
 from assistant.settings import Settings
 from ingest.normalize import (
     ABBREVIATIONS,
@@ -245,6 +245,10 @@ _PERSON_NAME = re.compile(
 )
 
 
+# What a user asks the assistant to do ("tóm tắt", "liệt kê", "giải thích"): no topic of the documents.
+_REQUEST_WORDS = set("tóm tắt liệt kê trình bày giải thích giúp tôi mình bạn ạ nhé ơi".split())
+
+
 def proper_names(text: str) -> list[str]:
     """Runs of two or more capitalised words inside a sentence (its first word is capitalised anyway)."""
     names: list[str] = []
@@ -331,6 +335,7 @@ class Answerer:
     def ask(self, question: str, history: list[dict] | None = None, doc_ids: list[str] | None = None) -> Answer:
         if not question or not question.strip():
             raise ValueError("question is empty")
+        question = plain_question(question)
         rewritten = self.rewrite(question, history)
         query = rewritten or question
         folded = fold(question)
@@ -571,7 +576,7 @@ class Answerer:
             if len(word) < 3:
                 continue
             folded = fold(word)
-            if folded in QUESTION_WORDS:
+            if folded in QUESTION_WORDS or word.lower() in _REQUEST_WORDS:
                 continue
             if folded not in postings or (accented and not all(t in lexical.accented.postings for t in lexical_tokens(word))):
                 unknown.append(word)

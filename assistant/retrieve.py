@@ -292,6 +292,29 @@ def _is_list(text: str) -> bool:
     return len(lines) >= 2 and all(_LIST_ITEM.match(line) and len(line) < 200 for line in lines)
 
 
+# Courtesy around a question ("Cho tôi biết …", "Xin hỏi …", "… ạ?", "… nhé"): words
+# the documents never use, which would otherwise read as a topic the corpus lacks. Typed without accents only whole
+# phrases count: "ban" alone may be "Ban Chấp hành".
+_LEAD_WORDS = sorted(
+    "xin chào|chào bạn|chào|bạn ơi|anh ơi|chị ơi|em ơi|làm ơn|vui lòng|xin hỏi|xin|giúp tôi|giúp mình|giúp em|"
+    "cho tôi biết|cho mình biết|cho em biết|cho tôi hỏi|cho mình hỏi|cho em hỏi|tôi muốn biết|mình muốn biết|"
+    "tôi muốn hỏi|mình muốn hỏi|tôi cần biết|hỏi|bạn|"
+    "cho toi biet|cho minh biet|cho toi hoi|xin hoi|toi muon biet|minh muon biet|toi muon hoi|lam on|vui long".split("|"),
+    key=len,
+    reverse=True,
+)
+_COURTESY_LEAD = re.compile(r"^(?:(?:" + "|".join(map(re.escape, _LEAD_WORDS)) + r")(?!\w)[\s,:!.]*)+", re.IGNORECASE)
+_COURTESY_TAIL = re.compile(
+    r"(?:[\s,]+(?:không ạ|ạ nhé|ạ|nhé|nha|vậy|thế|với|khong a)(?!\w))+\s*([?.!]*)\s*$", re.IGNORECASE
+)
+
+
+def plain_question(text: str) -> str:
+    """The question without courtesy around it ("Cho tôi biết", "xin hỏi", "ạ", "nhé"); unchanged if nothing is left."""
+    plain = _COURTESY_TAIL.sub(r"\1", _COURTESY_LEAD.sub("", text, count=1))
+    return plain.strip() or text
+
+
 def content_tokens(text: str) -> set[str]:
     """The folded syllables and bigrams that carry the topic of a question."""
     tokens = folded_tokens(text)
@@ -450,6 +473,7 @@ class Retriever:
     def search(self, query: str, k: int = 10, doc_ids: list[str] | None = None) -> list[Hit]:
         if not query or not query.strip():
             raise ValueError("query is empty")
+        query = plain_question(query)
         unknown = [d for d in (doc_ids or []) if d not in self.index.doc_ids()]
         if unknown:
             raise KeyError(f"unknown doc_id(s): {', '.join(unknown)}; known: {', '.join(self.index.doc_ids())}")

@@ -241,3 +241,18 @@ def test_a_list_whose_items_are_passages_is_answered_item_by_item(answerer) -> N
         assert direction in result.answer
     assert [c.n for c in result.citations] == [1, 2, 3]
     assert len({c.chunk_id for c in result.citations}) == 3
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Cho tôi biết mục tiêu tăng trưởng GRDP giai đoạn 2026-2030?",
+        "Xin hỏi tỷ lệ đô thị hóa năm 2030 là bao nhiêu ạ?",
+        "Bạn hãy tóm tắt nhiệm vụ phát triển kinh tế biển nhé",
+    ],
+)
+def test_a_courteous_question_is_answered_not_refused(answerer, question: str) -> None:
+    """ "tôi", "ạ", "tóm tắt" are in no passage; read as topic they made a plain question look out of the corpus."""
+    result = answerer.ask(question)
+    assert not result.abstained, result.answer
+    assert result.citations

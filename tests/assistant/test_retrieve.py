@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieve import content_tokens, evidence_in, place_of
+from assistant.retrieve import content_tokens, evidence_in, place_of, plain_question
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +112,19 @@ def test_a_bare_list_is_found_by_the_heading_it_sits_under(retriever) -> None:
     chủ nghĩa tại thành phố Hải Phòng"; prose that repeats "con người xã hội chủ nghĩa" must not bury them."""
     hits = retriever.search("Các tiêu chí của con người XHCN tại Hải Phòng là gì?", k=2)
     assert any("Trung thực, thẳng thắn, nghĩa tình" in h.chunk.text for h in hits), [h.chunk.text[:60] for h in hits]
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("Cho tôi biết mục tiêu tăng trưởng GRDP giai đoạn 2026-2030?", "mục tiêu tăng trưởng GRDP giai đoạn 2026-2030?"),
+        ("Xin hỏi tỷ lệ đô thị hóa năm 2030 là bao nhiêu ạ?", "tỷ lệ đô thị hóa năm 2030 là bao nhiêu?"),
+        ("Bạn ơi, ai chủ trì Đề án này nhé", "ai chủ trì Đề án này"),
+        ("cho toi biet ai chu tri de an", "ai chu tri de an"),
+        ("ban chap hanh dang bo co nhiem vu gi", "ban chap hanh dang bo co nhiem vu gi"),
+        ("Cần Thơ có bao nhiêu xã?", "Cần Thơ có bao nhiêu xã?"),
+        ("Xin chào", "Xin chào"),
+    ],
+)
+def test_courtesy_around_a_question_is_not_its_topic(typed: str, plain: str) -> None:
+    assert plain_question(typed) == plain
