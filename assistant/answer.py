@@ -14,7 +14,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from assistant.retrieve import QUESTION_WORDS, YEAR, Hit, Retriever, content_tokens, place_of, plain_question, years
+from assistant.retrieve import (
+    QUESTION_WORDS,
+    YEAR,
+    Hit,
+    Retriever,
+    content_tokens,
+    leaf_heading,
+    passage_place,
+    place_of,
+    plain_question,
+    years,
+)
 from assistant.settings import Settings
 from ingest.normalize import (
     ABBREVIATIONS,
@@ -42,11 +53,11 @@ OTHER_PLACE_PENALTY = 0.3
 # How much less of the question a sentence of a document the question names may cover and still lead: more when the
 # question cites it as its source ("theo Kế hoạch ...") than when it only names it ("ban hành Chương trình hành động").
 NAMED_MARGIN = 0.15
+CITED_SOURCE_MARGIN = 0.3
 # A list whose items are passages of their own is the answer when its heading covers this much of the question.
 LIST_HEADING_COVERAGE = 0.6
 MAX_LISTED_ITEMS = 8
 _ITEM_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s")
-CITED_SOURCE_MARGIN = 0.3
 _GENERIC_NAMES = {fold(n) for n in ("Hải Phòng", "Thành phố", "Nghị quyết", "Đại hội", "Đảng bộ", "Ban Chấp hành", "Chương trình", "Kế hoạch", "Đề án", "Báo cáo", "Việt Nam", "Hải Dương", "Nhân dân", "Thành ủy", "Thành uỷ")}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -210,9 +221,10 @@ def _unit_cell(chunk) -> str:
 
 def _row_counts(counted: str, chunk) -> bool:
     """A table row states its figures in the unit its unit column names ("ĐVT: USD/ người" ... "Năm 2026: 7.944,5")."""
-    if chunk.kind != "table_row" or fold(counted) not in fold(_unit_cell(chunk)):
+    if chunk.kind != "table_row":
         return False
-    return any(NUMBER.search(value) for key, value in chunk.cells.items() if value not in _unit_cell(chunk))
+    unit = _unit_cell(chunk)
+    return fold(counted) in fold(unit) and any(NUMBER.search(value) for value in chunk.cells.values() if value not in unit)
 
 
 def _counts(counted: str, query: str, text: str) -> bool:
@@ -379,14 +391,14 @@ class Answerer:
                     continue
                 # The heading right above a passage labels it ("I. NHẤT TRÍ CHỦ ĐỀ ĐẠI HỘI ... LÀ:"); those further up
                 # are the chapter, shared by hundreds of sentences.
-                leaf = hit.chunk.section.rsplit(" > ", 1)[-1]
+                leaf = leaf_heading(hit.chunk)
                 context = f"{leaf} {sentence}"
                 coverage = (1 - HEADING_SHARE) * self._coverage(wanted, sentence) + HEADING_SHARE * self._coverage(wanted, context)
                 if _INTRODUCES.search(fold(leaf)):
                     # "CHỦ ĐỀ ĐẠI HỘI ... LÀ:" is the first half of the sentence under it.
                     coverage = max(coverage, self._coverage(wanted, context))
                 score = coverage + RANK_WEIGHT / (rank + 1)
-                if asked_place and place_of(f"{leaf} {sentence}") not in (None, asked_place):
+                if asked_place and passage_place(hit.chunk, sentence) not in (None, asked_place):
                     score -= OTHER_PLACE_PENALTY
                 scored.append(_Scored(sentence, hit, rank, coverage, score))
         scored.sort(key=lambda s: -s.score)
@@ -461,7 +473,7 @@ class Answerer:
                 and NUMBER.search(s.sentence)
                 and asked_years <= years(f"{s.hit.chunk.section} {s.sentence}")
                 and (best not in counting or s in counting)
-                and (not asked_place or place_of(f"{s.hit.chunk.section.rsplit(' > ', 1)[-1]} {s.sentence}") in (None, asked_place))
+                and (not asked_place or passage_place(s.hit.chunk, s.sentence) in (None, asked_place))
             ]
             if close:
                 best = max(close, key=lambda s: (authority.get(s.hit.chunk.doc_id, 0), s.score))
@@ -469,9 +481,7 @@ class Answerer:
         for candidate in scored[1:]:
             if len(chosen) >= 3:
                 break
-            if candidate.coverage < max(MIN_COVERAGE, best.coverage - 0.2):
-                continue
-            if candidate.sentence == best.sentence:
+            if candidate.coverage < max(MIN_COVERAGE, best.coverage - 0.2) or candidate.sentence == best.sentence:
                 continue
             if asks_figure and candidate.hit.chunk.doc_id != best.hit.chunk.doc_id:
                 continue
@@ -518,7 +528,7 @@ class Answerer:
             chunk = hit.chunk
             if chunk.kind != "paragraph" or not _ITEM_START.match(chunk.text):
                 continue
-            leaf = chunk.section.rsplit(" > ", 1)[-1]
+            leaf = leaf_heading(chunk)
             heading_coverage = self._coverage(wanted, leaf)
             if heading_coverage < max(LIST_HEADING_COVERAGE, best_coverage - 0.1):
                 continue
@@ -619,7 +629,7 @@ class Answerer:
                 stated = years(f"{hit.chunk.section} {sentence}")
                 if not found or found == best_figures or not stated <= best_years or (best_years and not stated):
                     continue
-                if place and place_of(f"{hit.chunk.section.rsplit(' > ', 1)[-1]} {sentence}") not in (None, place):
+                if place and passage_place(hit.chunk, sentence) not in (None, place):
                     continue
                 shared = sum(self.retriever.idf(t) for t in topic & content_tokens(sentence))
                 if shared / weight >= 0.5:

@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.answer import ABSTAIN_TEXT, NUMBER, Answer, Answerer, Citation, split_sentences
-from assistant.retrieve import YEAR
-from assistant.retrieve import Hit
+from assistant.retrieve import YEAR, Hit
 from assistant.settings import Settings
 from ingest.normalize import STOPWORDS, canonical_number, fold, folded_tokens
 

@@ -282,6 +282,16 @@ def place_of(text: str) -> str | None:
     return "hai duong" if duong else "hai phong"
 
 
+def leaf_heading(chunk: Chunk) -> str:
+    """The heading right above a passage."""
+    return chunk.section.rsplit(" > ", 1)[-1]
+
+
+def passage_place(chunk: Chunk, sentence: str | None = None) -> str | None:
+    """The locality a passage, or one sentence of it, is about, read with the heading right above it."""
+    return place_of(f"{leaf_heading(chunk)} {chunk.text if sentence is None else sentence}")
+
+
 _LIST_ITEM = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}\.|[a-zđ]\)|[-+•])\s")
 
 
@@ -406,10 +416,6 @@ class Retriever:
             return SAME_PERIOD_FACTOR
         return OTHER_PERIOD_FACTOR if stated and not asked & stated else 1.0
 
-    def _place(self, chunk: Chunk) -> str | None:
-        """The locality a passage is about, read on the heading right above it and its text."""
-        return place_of(f"{chunk.section.rsplit(' > ', 1)[-1]} {chunk.text}")
-
     def coverage(self, wanted: set[str], chunk: Chunk) -> float:
         """IDF-weighted share of the question's content tokens that the passage holds; tokens only its headings hold
         count less, the heading right above it ("I. NHẤT TRÍ CHỦ ĐỀ ĐẠI HỘI ... LÀ:") more than those further up."""
@@ -511,7 +517,7 @@ class Retriever:
                     1 + AUTHORITY_BOOST * max(0, authority - 50) / 50
                 ) * (MENTION_BOOST if hit.chunk.doc_id in mentioned else 1.0) * (
                     LEAD_BOOST if asks_lead and _assigns_lead(hit.chunk) else 1.0
-                ) * (OTHER_PLACE_FACTOR if asked_place and self._place(hit.chunk) not in (None, asked_place) else 1.0) * (
+                ) * (OTHER_PLACE_FACTOR if asked_place and passage_place(hit.chunk) not in (None, asked_place) else 1.0) * (
                     self._period_factor(asked_years, hit.chunk)
                 )
             ranked = sorted(head, key=lambda h: -h.score) + tail

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieve import content_tokens, evidence_in, place_of, plain_question
+from assistant.retrieve import content_tokens, evidence_in, passage_place, place_of, plain_question
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def test_place_of_tells_the_two_merged_localities_apart(text: str, place: str | 
 )
 def test_passages_about_the_other_locality_give_way(retriever, question: str) -> None:
     hits = retriever.search(question, k=3)
-    assert all(retriever._place(h.chunk) != "hai phong" for h in hits), [h.chunk.text[:80] for h in hits]
+    assert all(passage_place(h.chunk) != "hai phong" for h in hits), [h.chunk.text[:80] for h in hits]
 
 
 def test_a_passage_about_the_asked_year_leads(retriever) -> None:
