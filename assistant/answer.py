@@ -24,12 +24,14 @@ from assistant.retrieve import (
     passage_place,
     place_of,
     plain_question,
+    spanned_years,
     years,
 )
 from assistant.settings import Settings
 from ingest.normalize import (
     ABBREVIATIONS,
     STOPWORDS,
+    canonical_number,
     canonical_units,
     fold,
     folded_tokens,
@@ -55,6 +57,10 @@ OTHER_PLACE_PENALTY = 0.3
 NAMED_MARGIN = 0.15
 CITED_SOURCE_MARGIN = 0.3
 # A list whose items are passages of their own is the answer when its heading covers this much of the question.
+# How much less of the question a figure sentence about the asked years may cover than one about other years.
+YEAR_FALLBACK_MARGIN = 0.25
+# A figure elsewhere is the same target's only if it has the target's rarest words, this many of them.
+TELLING_WORDS = 2
 LIST_HEADING_COVERAGE = 0.6
 MAX_LISTED_ITEMS = 8
 _ITEM_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s")
@@ -148,10 +154,34 @@ _INTRODUCES = re.compile(r"\b(?:la|gom|bao gom|nhu sau|sau day)\s*:?\s*$")
 _ENUMERATION = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.|[-+•])\s*")
 
 
+# Numbers that name rather than count: "Nghị quyết số 01-NQ/TU", "226/2025/QH15", "ngày 08/11/2025", "Chú thích (31)".
+_NAMING_NUMBER = re.compile(
+    r"\b\d+(?:/\d+)*-?(?:/?[A-ZĐ]{2,}\d*)+(?:/[A-ZĐ]+\d*)*|\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b|ngày\s+\d{1,2}/\d{1,2}\b"
+    r"|\bsố\s+\d+\b|^Chú thích \(\d+\):"
+)
+
+
+_CLAUSE = re.compile(r";\s*")
+# A list marker ("(8)", "2.", "3.1.") before the text, not a figure's thousands ("11.247 USD").
+_LIST_MARKER = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.(?!\d)|[-+•])\s*")
+
+
+def figure_list(sentence: str) -> list[str]:
+    """The quantities a sentence states, in order: its numbers, without list markers "(8)", years, dates and the
+    numbers of documents."""
+    body = _NAMING_NUMBER.sub(" ", _LIST_MARKER.sub("", sentence))
+    return [n for n in NUMBER.findall(body) if not YEAR.fullmatch(n)]
+
+
 def figures(sentence: str) -> set[str]:
-    """The quantities a sentence states: its numbers, without list markers "(8)" and years."""
-    body = _ENUMERATION.sub("", sentence)
-    return {n for n in NUMBER.findall(body) if not YEAR.fullmatch(n)}
+    return set(figure_list(sentence))
+
+
+def _figure_cells(cells: dict[str, str]) -> list[str]:
+    """The cells of a table row that hold its figures: not its label, unit, agencies, task or note ("Theo
+    Chương trình hành động số 05")."""
+    skip = ("ghi chú", "đơn vị", "đvt", "cơ quan", "nhiệm vụ", "tên", "nội dung", "chỉ tiêu", "nguồn")
+    return [value for key, value in list(cells.items())[1:] if not any(word in key.lower() for word in skip)]
 
 
 def _with_following(item: "_Scored", max_chars: int = 450) -> str:
@@ -216,7 +246,34 @@ def _names_counted(counted: str, query: str, chunk) -> bool:
 
 
 def _unit_cell(chunk) -> str:
-    return " ".join(value for key, value in (chunk.cells or {}).items() if "đơn vị" in key.lower() or "đvt" in key.lower())
+    """The unit column of a table row ("Đơn vị tính", "ĐVT"), not the agency columns ("Đơn vị chủ trì")."""
+    return " ".join(
+        value for key, value in (chunk.cells or {}).items()
+        if ("đơn vị" in key.lower() or "đvt" in key.lower()) and not any(w in key.lower() for w in ("chủ trì", "phối hợp"))
+    )
+
+
+def row_figures_text(chunk, asked_years: set[str] = frozenset()) -> str | None:
+    """A target's row read as a sentence: "Khách du lịch — Kế hoạch 5 năm 2026-2030 - Đến năm 2030: 25 triệu lượt",
+    where the row itself keeps the unit in one cell and the figure in another; only the columns of the years asked,
+    when some column names them."""
+    if chunk.kind != "table_row" or not chunk.cells:
+        return None
+    label = _ENUMERATION.sub("", next(iter(chunk.cells.values()))).strip()
+    unit = _unit_cell(chunk).strip()
+    if unit[:1].isupper() and unit[1:2].islower():
+        unit = unit[0].lower() + unit[1:]
+    cells = list(chunk.cells.items())[1:]
+    shown = [
+        f"{key}: {value}{'' if not unit or unit.startswith('%') and value.rstrip().endswith('%') else ('' if unit.startswith('%') else ' ') + unit}"
+        for key, value in cells
+        if value in _figure_cells(chunk.cells) and NUMBER.search(value)
+    ]
+    if any(len(NUMBER.findall(value)) > 1 for key, value in cells if value in _figure_cells(chunk.cells)):
+        return None  # "200 7.700" under "tr.đồng USD": two localities' figures in one cell, left as the row has them
+    of_years = [text for text in shown if asked_years & years(text.split(":")[0])]
+    shown = of_years or shown
+    return f"{label} — " + "; ".join(shown) if label and shown else None
 
 
 def _row_counts(counted: str, chunk) -> bool:
@@ -477,6 +534,16 @@ class Answerer:
             ]
             if close:
                 best = max(close, key=lambda s: (authority.get(s.hit.chunk.doc_id, 0), s.score))
+        if asks_figure and asked_years and not self._speaks_of(best, asked_years):
+            # A figure for other years is no answer to "năm 2031": a sentence nearly as good that speaks of the
+            # years asked takes its place, and with none the corpus does not state the figure.
+            fitting = [
+                s for s in scored
+                if s.coverage >= best.coverage - YEAR_FALLBACK_MARGIN and NUMBER.search(s.sentence) and self._speaks_of(s, asked_years)
+            ]
+            if not fitting:
+                return self._abstain(hits)
+            best = fitting[0]
         chosen = [best]
         for candidate in scored[1:]:
             if len(chosen) >= 3:
@@ -502,11 +569,12 @@ class Answerer:
                 continue  # already quoted with the sentences it followed (a list, a quotation split at ";")
             quote = _with_following(item) if asks_list or item.sentence.rstrip().endswith(":") else item.sentence
             n = self._cite(citations, item.hit, quote)
-            parts.append(f"{quote} [{n}]")
+            stated = row_figures_text(item.hit.chunk, asked_years) if asks_figure else None
+            parts.append(f"{stated or quote} [{n}]")
         lead_doc = best.hit.chunk.doc_id
         answer = f"Theo {self._title(lead_doc)}: " + " ".join(parts)
         if asks_figure:
-            other = self._differing_figure(best, scored, asked_place or place_of(best.sentence))
+            other = self._differing_figure(query, best, scored, asked_place or place_of(best.sentence))
             if other is not None:
                 n = self._cite(citations, other.hit, other.sentence)
                 other_doc = other.hit.chunk.doc_id
@@ -516,6 +584,10 @@ class Answerer:
                     f"Văn kiện có thẩm quyền cao hơn là {self._title(higher)}."
                 )
         return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
+
+    @staticmethod
+    def _speaks_of(item: "_Scored", asked_years: set[str]) -> bool:
+        return bool(asked_years & spanned_years(f"{item.hit.chunk.section} {item.sentence}", asked_years))
 
     def _enumerated_items(self, query: str, hits: list[Hit], best_coverage: float) -> Answer | None:
         """ "Ba hướng đột phá ... là gì?": when a list's items each sit in their own passage, under a heading that says
@@ -604,19 +676,23 @@ class Answerer:
                 return True
         return False
 
-    def _differing_figure(self, best: _Scored, scored: list[_Scored], place: str | None = None) -> _Scored | None:
+    def _differing_figure(self, query: str, best: _Scored, scored: list[_Scored], place: str | None = None) -> _Scored | None:
         """A sentence of another document on the same target, for the same years and locality, stating other figures.
 
         The best sentence itself is searched for, so that the other documents' version of the target is found
-        even when the question's wording favoured one document."""
-        best_figures = figures(best.sentence if not best.hit.chunk.cells else " ".join(list(best.hit.chunk.cells.values())[1:]))
+        even when the question's wording favoured one document. The target is what the question and the best
+        sentence share ("tỷ lệ tham gia bảo hiểm y tế"), and its rarest syllables must be in the other sentence:
+        "bảo hiểm xã hội đạt 70%" is another target, not another figure for this one."""
+        cells = best.hit.chunk.cells if best.hit.chunk.kind == "table_row" else None
+        label = next(iter(cells.values())) if cells else best.sentence
+        stated_topic = content_tokens(NUMBER.sub(" ", label))
+        topic = (stated_topic & self.retriever.wanted_tokens(query)) or stated_topic
+        weight = sum(self.retriever.idf(t) for t in topic) or 1.0
+        telling = sorted(topic, key=self.retriever.idf, reverse=True)[:TELLING_WORDS]
+        best_figures = self._target_figures(best.hit.chunk, best.sentence, telling)
         if not best_figures:
             return None
         best_years = years(f"{best.hit.chunk.section} {best.sentence}")
-        cells = best.hit.chunk.cells if best.hit.chunk.kind == "table_row" else None
-        label = next(iter(cells.values())) if cells else best.sentence
-        topic = content_tokens(NUMBER.sub(" ", label))
-        weight = sum(self.retriever.idf(t) for t in topic) or 1.0
         candidates = [s.hit for s in scored[1:]] + self.retriever.search(best.sentence, k=10)
         seen: set[str] = set()
         for hit in candidates:
@@ -625,16 +701,33 @@ class Answerer:
             seen.add(hit.chunk.chunk_id)
             sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
             for sentence in sentences:
-                found = figures(sentence)
+                words = content_tokens(sentence)
+                if not all(t in words for t in telling):
+                    continue
+                found = self._target_figures(hit.chunk, sentence, telling)
                 stated = years(f"{hit.chunk.section} {sentence}")
-                if not found or found == best_figures or not stated <= best_years or (best_years and not stated):
+                # The same lead figure ("3.384 doanh nghiệp") is agreement, whatever else either sentence counts.
+                if not found or canonical_number(found[0]) == canonical_number(best_figures[0]) or not stated <= best_years or (best_years and not stated):
                     continue
                 if place and passage_place(hit.chunk, sentence) not in (None, place):
                     continue
-                shared = sum(self.retriever.idf(t) for t in topic & content_tokens(sentence))
+                shared = sum(self.retriever.idf(t) for t in topic & words)
                 if shared / weight >= 0.5:
                     return _Scored(sentence, hit, 0, shared / weight, 0.0)
         return None
+
+    @staticmethod
+    def _target_figures(chunk, sentence: str, telling: list[str]) -> list[str]:
+        """The figures stated for the target: a table row's figure cells, or those of the first clause that names
+        the target ("chỉ số sản xuất công nghiệp (IIP) tăng bình quân 15,5%- 16,5%/năm" within a sentence that
+        opens with TFP at 57%)."""
+        if chunk.kind == "table_row" and chunk.cells:
+            return figure_list(" ".join(_figure_cells(chunk.cells)))
+        for clause in _CLAUSE.split(sentence):
+            words = content_tokens(clause)
+            if all(t in words for t in telling):
+                return figure_list(clause)
+        return figure_list(sentence)
 
     def _which_document(self, query: str, hits: list[Hit]) -> Answer:
         answer = self._passages(query, hits)

@@ -43,6 +43,20 @@ YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 def years(text: str) -> set[str]:
     return set(YEAR.findall(text))
+
+
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
+
+
+def spanned_years(text: str, default: set[str]) -> set[str]:
+    """The years a passage speaks of, a period "2026 - 2030" standing for each of its years; a passage naming no
+    year at all is taken to speak of the years asked (`default`), as "hằng năm" does."""
+    stated = years(text)
+    if not stated:
+        return set(default)
+    for start, end in _YEAR_SPAN.findall(text):
+        stated |= {str(y) for y in range(int(start), int(end) + 1)}
+    return stated
 # Words that say what kind of answer is wanted, not what it is about: they must not count as evidence.
 QUESTION_WORDS = set(
     fold(w)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import counted_term, refers_back
+from assistant.answer import counted_term, figure_list, refers_back
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +28,21 @@ def answerer(services):
 )
 def test_counted_term_is_what_the_figure_is_of(question: str, counted: str | None) -> None:
     assert counted_term(question) == counted
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("(18) Hoàn thành khoảng 32.900 căn nhà ở xã hội trong giai đoạn 2026 - 2030.", ["32.900"]),
+        ("11.247 7.944,5", ["11.247", "7.944,5"]),
+        ("- Triển khai Nghị quyết số 01-NQ/TU, ngày 08/11/2025, phấn đấu 100% xã không ma túy", ["100"]),
+        ("Thực hiện Nghị quyết số 226/2025/QH15 với 12 cơ chế", ["12"]),
+        ("Chú thích (31): Giai đoạn 2012-2025, có khoảng 3.384 doanh nghiệp", ["3.384"]),
+        ("Tỉnh Hải Dương có 17/19 chỉ tiêu", ["17", "19"]),
+    ],
+)
+def test_figure_list_keeps_quantities_not_names_dates_or_markers(sentence: str, expected: list[str]) -> None:
+    assert figure_list(sentence) == expected
 
 
 def test_a_figure_in_another_unit_is_no_answer(answerer) -> None:
@@ -123,10 +138,49 @@ def test_a_question_about_hai_duong_is_answered_with_hai_duong_figures(answerer)
 
 def test_the_note_on_a_differing_figure_names_the_higher_authority_truly(answerer) -> None:
     """When the answering sentence comes from the report, the note must not call the report the higher authority."""
-    result = answerer.ask("Tỉnh Hải Dương có bao nhiêu chỉ tiêu đạt và vượt trong nhiệm kỳ vừa qua?")
+    result = answerer.ask("Theo Báo cáo chính trị, sản lượng hàng hoá thông qua các cảng năm 2030 là bao nhiêu?")
     assert result.answer.startswith("Theo Báo cáo chính trị")
-    assert "Lưu ý: Nghị quyết Đại hội I nêu con số khác" in result.answer
+    assert "374 triệu tấn" in result.answer
+    assert "Lưu ý: Nghị quyết Đại hội I nêu con số khác" in result.answer and "380 triệu tấn" in result.answer
     assert result.answer.endswith("Văn kiện có thẩm quyền cao hơn là Nghị quyết Đại hội I.")
+
+
+@pytest.mark.parametrize(
+    ("question", "other_target"),
+    [
+        # The Đề án's 70% is for social insurance (bảo hiểm xã hội), not health insurance.
+        ("Đến năm 2030 tỷ lệ dân số tham gia bảo hiểm y tế phải đạt bao nhiêu?", "bảo hiểm xã hội"),
+        # The Đề án's long sentence opens with TFP at 57% and states the same IIP growth further on.
+        ("Chỉ số sản xuất công nghiệp IIP tăng bình quân bao nhiêu mỗi năm trong nhiệm kỳ tới?", "TFP"),
+    ],
+)
+def test_a_figure_for_another_target_is_no_differing_figure(answerer, question: str, other_target: str) -> None:
+    result = answerer.ask(question)
+    assert not result.abstained
+    note = result.answer.partition("Lưu ý:")[2]
+    assert other_target not in note
+
+
+def test_the_same_figure_stated_among_others_is_agreement(answerer) -> None:
+    """The report's "3.384 doanh nghiệp" and the Đề án's footnote state one figure; the second sentence's other
+    numbers (registered capital) are no disagreement."""
+    result = answerer.ask("Bình quân mỗi năm Hải Phòng có bao nhiêu doanh nghiệp thành lập mới giai đoạn vừa qua?")
+    assert "3.384" in result.answer
+    assert "con số khác" not in result.answer
+
+
+def test_a_figure_for_a_year_no_passage_speaks_of_is_not_given(answerer) -> None:
+    """2031 lies after every target year of the programme: a 2030 figure is no answer to it."""
+    result = answerer.ask("Thuế suất thuế thu nhập doanh nghiệp áp dụng cho năm 2031 là mấy phần trăm?")
+    assert result.abstained
+
+
+def test_a_figure_about_the_years_asked_replaces_one_about_other_years(answerer) -> None:
+    """The report's 2021-2025 row covers the question best, but the question asks for 2030: the plan's 2030
+    target answers."""
+    result = answerer.ask("Tỷ lệ người dân tham gia bảo hiểm y tế đến 2030 là bao nhiêu?")
+    assert not result.abstained
+    assert "98%" in result.answer and "95,2" not in result.answer.partition("Lưu ý:")[0]
 
 
 def test_the_named_document_is_not_part_of_what_the_passage_must_cover(answerer) -> None:
@@ -157,6 +211,22 @@ def test_a_target_asked_in_other_words_is_answered(answerer) -> None:
     result = answerer.ask("Độ che phủ rừng của thành phố được đặt ở mức nào?")
     assert not result.abstained
     assert "6,4%" in result.answer
+
+
+def test_a_target_row_is_read_as_figure_and_unit(answerer) -> None:
+    """Phụ lục 1 keeps "Doanh nghiệp/năm" in one cell and "9.200" in another; the answer says "9.200 doanh
+    nghiệp/năm" and still quotes the row verbatim."""
+    result = answerer.ask(
+        "Theo Chương trình hành động, số doanh nghiệp thành lập mới bình quân mỗi năm giai đoạn 2026-2030 là bao nhiêu?"
+    )
+    assert "Số doanh nghiệp thành lập mới — Kế hoạch 5 năm 2026-2030 - Bình quân năm: 9.200 doanh nghiệp/năm" in result.answer
+    assert result.citations[0].quote.startswith("Tên chỉ tiêu: Số doanh nghiệp thành lập mới; Đơn vị tính: Doanh nghiệp/năm")
+
+
+def test_a_row_read_for_one_year_shows_that_years_column(answerer) -> None:
+    result = answerer.ask("Theo kịch bản tăng trưởng ở Phụ lục 4, GRDP bình quân đầu người năm 2027 là bao nhiêu?")
+    assert "2027: 8.676 USD/ người" in result.answer
+    assert "7.944,5" not in result.answer.partition("Nguồn")[0]
 
 
 def test_a_table_row_states_its_figures_in_its_unit_column(answerer) -> None:
