@@ -33,6 +33,8 @@ SECTION_COVERAGE_WEIGHT = 0.3
 LEAF_HEADING_WEIGHT = 0.8
 RERANK_DEPTH = 20
 LEAD_BOOST = 1.2
+# "Sở Y tế được giao ...": a task row whose lead or supporting agency is the one the question names.
+AGENCY_BOOST = 1.15
 # A passage about the other merged locality (Hải Dương when Hải Phòng is asked, and the reverse).
 OTHER_PLACE_FACTOR = 0.8
 # A passage stating the years a question asks about, or only other years.
@@ -75,9 +77,24 @@ _KIND_ALIASES = {
     "báo cáo chính trị": ["bao cao chinh tri", "bcct"],
     "kế hoạch": ["ke hoach cua ban thuong vu", "ke hoach thuc hien nghi quyet 30", "ke hoach nq30", "ke hoach nq 30",
                  "nghi quyet 30", "nq 30", "nq30", "30-nq/tw", "ke hoach"],
-    "đề án": ["de an xay dung", "de an cnxh", "theo de an", "trong de an", "de an nay", "de an mo hinh"],
+    # A bare "Đề án" followed by what it does ("Đề án được xây dựng ...", "Đề án đặt mục tiêu ...") is the Đề án of
+    # the corpus; "Đề án nâng cao năng lực ..." names another one, which the programme's tasks cite.
+    "đề án": ["de an xay dung", "de an cnxh", "theo de an", "trong de an", "cua de an", "de an nay", "de an mo hinh",
+              *(f"de an {verb}" for verb in ("duoc", "dat", "de ra", "yeu cau", "xac dinh", "neu", "muon", "huong", "co"))],
     "nghị quyết": ["nghi quyet dai hoi", "nq dai hoi", "nq dh", "nghi quyet dh", "dai hoi quyet nghi"],
 }
+
+# "trong khoảng thời gian nào", "bao lâu", "khi nào": what kind of answer is asked, no topic ("thời gian" heads
+# every task row of the programme).
+_TIME_FRAMING = re.compile(
+    r"\b(?:(?:trong|vao) )?(?:khoang )?(?:thoi gian|thoi diem)(?= nao\b| la bao lau\b)|\bbao lau\b|\bkhi nao\b|\bbao gio\b|\bluc nao\b"
+)
+# The agencies a task row assigns, one per name: "Sở Tài chính; Sở Xây dựng", "Công an thành phố, Sở Tư pháp".
+_AGENCY_SPLIT = re.compile(r"\s*[;,]\s*(?=(?:Sở|Ban|Bộ|BQL|Ủy|Uỷ|UBND|Công an|Văn phòng|Thành|Đảng|Hội|Liên|Báo|Đài|Trường|Viện|Bảo|Cục|Ngân|Tòa)\b)")
+
+
+_ALIAS_VERBS = {"duoc", "dat", "ra", "cau", "dinh", "neu", "muon", "huong", "co"}
+_NO_RUN_ON = re.compile("")
 
 # "Ai chủ trì ...", "cơ quan nào chịu trách nhiệm ...": the answer is a passage that assigns a lead agency.
 _ASKS_LEAD = re.compile(r"\b(chu tri|chiu trach nhiem|phu trach|co quan nao|don vi nao|so nao|ban nao)\b")
@@ -183,7 +200,12 @@ class Index:
             ((alias, kind) for kind, names in _KIND_ALIASES.items() for alias in names), key=lambda item: -len(item[0])
         )
         return [
-            (re.compile(r"(?<!\w)" + re.escape(alias) + _ISSUER + r"(?!\w)"), self._title_run(by_kind[kind]), by_kind[kind])
+            (
+                re.compile(r"(?<!\w)" + re.escape(alias) + _ISSUER + r"(?!\w)"),
+                # After "Đề án được ..." the name is over: "xây dựng" there is what the question asks about.
+                _NO_RUN_ON if alias.split()[-1] in _ALIAS_VERBS else self._title_run(by_kind[kind]),
+                by_kind[kind],
+            )
             for alias, kind in aliases
             if kind in by_kind
         ]
@@ -399,8 +421,8 @@ class Retriever:
         The names of documents the question mentions are left out too: they pick the document (MENTION_BOOST), and
         counted as topic they would make every question about "Kế hoạch thực hiện NQ 30" match its title page."""
         mentioned, rest = self.index.mentions(text)
-        tokens = content_tokens(rest) if mentioned else set()
-        tokens = tokens or content_tokens(text)
+        tokens = content_tokens(_TIME_FRAMING.sub(" ", rest)) if mentioned else set()
+        tokens = tokens or content_tokens(_TIME_FRAMING.sub(" ", fold(text)))
         return {t for t in tokens if "_" not in t or self.idf(t) < self._unseen_idf}
 
     @cached_property
@@ -429,6 +451,29 @@ class Retriever:
         if asked <= stated:
             return SAME_PERIOD_FACTOR
         return OTHER_PERIOD_FACTOR if stated and not asked & stated else 1.0
+
+    def _agencies_named(self, dense_query: str) -> set[str]:
+        """The task agencies (of any row) whose full name the question spells out, folded: "so y te"."""
+        text = " " + " ".join(re.findall(r"\w+", fold(dense_query))) + " "
+        return {name for name in self._row_agencies_all if f" {name} " in text}
+
+    @cached_property
+    def _row_agencies_all(self) -> set[str]:
+        return {name for chunk in self.index.chunks for name in self._row_agencies(chunk)}
+
+    def _row_agencies(self, chunk: Chunk) -> set[str]:
+        names: set[str] = set()
+        for key, value in (chunk.cells or {}).items():
+            if "chủ trì" in key.lower() or "phối hợp" in key.lower():
+                for part in _AGENCY_SPLIT.split(value):
+                    name = " ".join(re.findall(r"\w+", fold(expand_abbreviations(normalize(part)))))
+                    # "các sở, ngành liên quan" names no one; one word ("Sở") is no name either
+                    if len(name.split()) >= 2 and not name.startswith("cac "):
+                        names.add(name)
+        return names
+
+    def _assigns(self, chunk: Chunk, agencies: set[str]) -> bool:
+        return bool(chunk.cells) and bool(self._row_agencies(chunk) & agencies)
 
     def coverage(self, wanted: set[str], chunk: Chunk) -> float:
         """IDF-weighted share of the question's content tokens that the passage holds; tokens only its headings hold
@@ -511,16 +556,20 @@ class Retriever:
             hit = fused.setdefault(chunk_id, Hit(self.index.by_id[chunk_id], 0.0))
             hit.lexical_rank = rank
             hit.score += self.lexical_weight / (RRF_K + rank + 1)
+        # Authority settles which document's figure leads; who leads a task is no figure, and the programme that
+        # assigns it would give way to the resolution that merely states the target.
+        asks_lead = bool(_ASKS_LEAD.search(fold(query)))
+        authority_boost = 0.0 if asks_lead else AUTHORITY_BOOST
         for hit in fused.values():
             authority = self.index.authority.get(hit.chunk.doc_id, 50)
-            hit.score *= 1 + AUTHORITY_BOOST * max(0, authority - 50) / 50
+            hit.score *= 1 + authority_boost * max(0, authority - 50) / 50
             if hit.chunk.doc_id in mentioned:
                 hit.score *= MENTION_BOOST
         ranked = sorted(fused.values(), key=lambda h: -h.score)
         if ranked:
             # Fusion finds the candidates; the share of the question they actually cover orders the head.
             wanted = self.wanted_tokens(forms.dense if forms.accentless else forms.original)
-            asks_lead = bool(_ASKS_LEAD.search(fold(query)))
+            named_agencies = self._agencies_named(forms.dense)
             asked_place = place_of(query)
             asked_years = years(query)
             head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
@@ -528,10 +577,11 @@ class Retriever:
             for hit in head:
                 authority = self.index.authority.get(hit.chunk.doc_id, 50)
                 hit.score = (hit.score / top + COVERAGE_WEIGHT * self.coverage(wanted, hit.chunk)) * (
-                    1 + AUTHORITY_BOOST * max(0, authority - 50) / 50
+                    1 + authority_boost * max(0, authority - 50) / 50
                 ) * (MENTION_BOOST if hit.chunk.doc_id in mentioned else 1.0) * (
                     LEAD_BOOST if asks_lead and _assigns_lead(hit.chunk) else 1.0
-                ) * (OTHER_PLACE_FACTOR if asked_place and passage_place(hit.chunk) not in (None, asked_place) else 1.0) * (
+                ) * (AGENCY_BOOST if named_agencies and self._assigns(hit.chunk, named_agencies) else 1.0) * (
+                    OTHER_PLACE_FACTOR if asked_place and passage_place(hit.chunk) not in (None, asked_place) else 1.0) * (
                     self._period_factor(asked_years, hit.chunk)
                 )
             ranked = sorted(head, key=lambda h: -h.score) + tail

@@ -128,3 +128,34 @@ def test_a_bare_list_is_found_by_the_heading_it_sits_under(retriever) -> None:
 )
 def test_courtesy_around_a_question_is_not_its_topic(typed: str, plain: str) -> None:
     assert plain_question(typed) == plain
+
+
+def test_a_bare_de_an_doing_something_is_the_de_an_document(services) -> None:
+    """ "Đề án được xây dựng ..." is the corpus's Đề án, and "xây dựng" after it is what is asked; "Đề án Nâng cao
+    năng lực hệ thống y tế" is another one, which the programme's tasks cite."""
+    index = services.index()
+    mentioned, rest = index.mentions("Đề án được xây dựng trong khoảng thời gian nào?")
+    assert mentioned == {"de-an-cnxh"}
+    assert "xay dung" in rest
+    assert not index.mentioned_docs("Đề án nâng cao năng lực hệ thống y tế do ai chủ trì?")
+
+
+def test_asking_for_a_time_is_no_topic(retriever) -> None:
+    wanted = retriever.wanted_tokens("Đề án được xây dựng trong khoảng thời gian nào?")
+    assert "xay_dung" in wanted
+    assert not {"thoi_gian", "khoang", "dung_trong"} & wanted
+    assert "lau" not in retriever.wanted_tokens("Thời gian thực hiện Đề án là bao lâu?")
+
+
+def test_a_task_row_assigning_the_named_agency_leads(retriever) -> None:
+    """The resolution also names the health-system Đề án, but the programme's row assigns it to Sở Y tế."""
+    hits = retriever.search("Đề án nào về năng lực của hệ thống y tế được giao cho Sở Y tế triển khai?", k=3)
+    assert hits[0].chunk.cells and "Sở Y tế" in hits[0].chunk.cells.get("Cơ quan chủ trì", "")
+    assert retriever._agencies_named("Sở Y tế được giao việc gì?") == {"so y te"}
+
+
+def test_who_leads_is_answered_by_the_row_that_assigns_it_not_by_authority(retriever) -> None:
+    """The resolution states the party-admission target with the highest authority, but assigns it to no one."""
+    hits = retriever.search("Cơ quan nào chủ trì thực hiện chỉ tiêu kết nạp đảng viên mới?", k=3)
+    assert hits[0].chunk.doc_id == "chuong-trinh-hanh-dong"
+    assert any("chủ trì" in key.lower() for key in hits[0].chunk.cells)
