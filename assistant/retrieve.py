@@ -361,13 +361,20 @@ def plain_question(text: str) -> str:
     return plain.strip() or text
 
 
+# Compounds made only of syllables that also frame questions ("tiêu chí" of "chỉ tiêu", "bảo vệ" of "bao nhiêu ...
+# về"): they are topic, though each syllable alone is not.
+_CONTENT_COMPOUNDS = {
+    "_".join(fold(w).split()) for w in ("tiêu chí", "bảo vệ", "cơ cấu", "nhu cầu", "văn phòng", "chỉ thị", "thành thị")
+}
+
+
 def content_tokens(text: str) -> set[str]:
     """The folded syllables and bigrams that carry the topic of a question."""
     tokens = folded_tokens(text)
     kept = set()
     for token in tokens:
         parts = token.split("_")
-        if all(p in QUESTION_WORDS for p in parts):
+        if token not in _CONTENT_COMPOUNDS and all(p in QUESTION_WORDS for p in parts):
             continue
         kept.add(token)
     return kept

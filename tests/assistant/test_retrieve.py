@@ -159,3 +159,9 @@ def test_who_leads_is_answered_by_the_row_that_assigns_it_not_by_authority(retri
     hits = retriever.search("Cơ quan nào chủ trì thực hiện chỉ tiêu kết nạp đảng viên mới?", k=3)
     assert hits[0].chunk.doc_id == "chuong-trinh-hanh-dong"
     assert any("chủ trì" in key.lower() for key in hits[0].chunk.cells)
+
+
+def test_a_compound_of_framing_syllables_is_still_topic() -> None:
+    """ "chỉ tiêu" frames a figure question; "tiêu chí" (criteria) and "bảo vệ" are what a question is about."""
+    assert {"tieu_chi", "bao_ve"} <= content_tokens("Bộ tiêu chí về bảo vệ môi trường gồm những gì?")
+    assert "chi_tieu" not in content_tokens("Chỉ tiêu này là bao nhiêu?")
