@@ -65,7 +65,7 @@ QUESTION_WORDS = set(
     for w in (
         "bao nhiêu gì nào nào? ai đâu khi nào bao giờ mấy là được có không những các của theo trong về cho với và "
         "thì sao còn hãy cho biết nêu đã sẽ phải đến năm mục tiêu chỉ tiêu đặt ra xác định yêu cầu văn kiện "
-        "thành phố hải phòng tp như thế nào ra sao bằng mức đạt ở chót"
+        "thành phố hải phòng tp như thế nào ra sao bằng mức đạt ở chót gồm"
     ).split()
 )
 REQUIRED_FILES = (store.CHUNKS_FILE, store.LEXICAL_FILE, store.DOCUMENTS_FILE)
