@@ -36,13 +36,6 @@ EXAMPLES = [
     ("Cán bộ", "Cơ quan nào chủ trì xây dựng Đề án thành lập Khu thương mại tự do?"),
 ]
 
-STUDY_THEMES = [
-    "chuyển đổi số",
-    "xây dựng Đảng",
-    "phát triển văn hóa",
-    "các chỉ tiêu kinh tế - xã hội đến năm 2030",
-    "quốc phòng - an ninh",
-]
 MIN_TOPIC_CHARS = 2
 MAX_TOPIC_CHARS = 200
 EXPORTS = [
@@ -149,6 +142,11 @@ def health() -> dict:
     if response.status_code in (200, 503):
         return response.json()
     raise _error_for(response)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def study_themes(base: str) -> list[str]:
+    return api_get("/study/themes")["themes"]
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -684,8 +682,12 @@ def study_page(doc_ids: list[str] | None) -> None:
         "Dàn ý có trích dẫn, số liệu chính, 10 câu hỏi ôn tập và các cơ quan chịu trách nhiệm, "
         "soạn từ các văn kiện; tải về dạng Markdown hoặc Word."
     )
+    try:
+        suggested = study_themes(api_url())
+    except ApiError:
+        suggested = []  # the topic box still works; the error shows when the pack is asked for
     themes = st.container(horizontal=True)
-    for i, theme in enumerate(STUDY_THEMES):
+    for i, theme in enumerate(suggested):
         themes.button(theme, key=f"study-theme-{i}", on_click=choose_theme, args=(theme,))
     left, right = st.columns([5, 1], vertical_alignment="bottom")
     topic = left.text_input(

@@ -15,7 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from assistant.api.deps import check_doc_ids, get_services
 from assistant.api.schemas import MAX_DOC_FILTER, ErrorResponse
 from assistant.services import Services
-from assistant.study import MAX_TOPIC_CHARS, MIN_TOPIC_CHARS, StudyPack, build_study_pack, to_docx, to_markdown
+from assistant.study import (
+    MAX_TOPIC_CHARS,
+    MIN_TOPIC_CHARS,
+    SUGGESTED_THEMES,
+    StudyPack,
+    build_study_pack,
+    to_docx,
+    to_markdown,
+)
 from ingest.normalize import fold
 
 router = APIRouter(tags=["study"])
@@ -81,6 +89,16 @@ def _download(pack: StudyPack, format: Format) -> Response:
         body, media_type = buffer.getvalue(), DOCX_TYPE
     headers = {"Content-Disposition": f'attachment; filename="on-tap-{slug}.{format}"'}
     return Response(content=body, media_type=media_type, headers=headers)
+
+
+class StudyThemes(BaseModel):
+    themes: list[str] = Field(description="Chủ đề ôn tập gợi ý, đo trong bench/study.py.")
+
+
+@router.get("/study/themes", response_model=StudyThemes)
+def themes() -> StudyThemes:
+    """The suggested themes, so the UI offers the same ones the benchmark and tests measure."""
+    return StudyThemes(themes=list(SUGGESTED_THEMES))
 
 
 @router.post("/study", response_model=StudyPack, responses=ERRORS)

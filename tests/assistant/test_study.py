@@ -212,3 +212,10 @@ def test_cli_writes_a_docx_and_rejects_a_bad_topic(built_data_dir, tmp_path):
     bad = vankien(built_data_dir, "study", "x")
     assert bad.returncode == 2
     assert "at least 2" in bad.stderr
+
+
+def test_api_lists_the_suggested_themes(live_server):
+    """The UI's theme buttons come from here, so they are the themes the benchmark and these tests measure."""
+    response = httpx.get(f"{live_server}/study/themes", timeout=30)
+    assert response.status_code == 200
+    assert response.json() == {"themes": list(SUGGESTED_THEMES)}
