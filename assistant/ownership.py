@@ -29,6 +29,11 @@ MIN_UNCUED_SCORE = 0.7
 # "Ai đang là Chủ tịch UBND thành phố?" shares only "chủ tịch" with a monument project: too little to name an owner.
 MIN_MATCHED_WORDS = 3
 MIN_MARGIN = 0.04
+# A record's expected output and heading count this much of what its own wording counts.
+CONTEXT_WEIGHT = 0.4
+# Within this much of the best, a record of another agency that holds more of the question in its own wording
+# makes the best one's lead a matter of context (its output, its heading): no single answer.
+CONTEXT_MARGIN = 0.1
 MAX_LISTED = 8
 
 _ASKS_LEAD = re.compile(
@@ -218,7 +223,7 @@ def _topic_tokens(text: str, spans: list[str]) -> set[str]:
     return _content(text, {word for span in spans for word in span.split()}, question=True)
 
 
-def _score(entry: _Entry, wanted: set[str], catalogue: _Catalogue) -> float:
+def _score(entry: _Entry, wanted: set[str], catalogue: _Catalogue, context_weight: float = CONTEXT_WEIGHT) -> float:
     """How much of the question the record holds; a short label the question nearly restates also scores high."""
     idf = catalogue.idf
     total = sum(idf.get(t, catalogue.default_idf) for t in wanted)
@@ -226,7 +231,7 @@ def _score(entry: _Entry, wanted: set[str], catalogue: _Catalogue) -> float:
         return 0.0
     direct = sum(idf.get(t, catalogue.default_idf) for t in wanted if t in entry.tokens)
     context = sum(idf.get(t, catalogue.default_idf) for t in wanted if t not in entry.tokens and t in entry.context)
-    covered = (direct + 0.4 * context) / total
+    covered = (direct + context_weight * context) / total
     label_total = sum(idf.get(t, 0.0) for t in entry.label_words)
     if not label_total:
         return covered
@@ -418,10 +423,19 @@ def _single_answer(question: _Question, catalogue: _Catalogue, index, wanted: se
         return None
     if not question.cued and (best_score < MIN_UNCUED_SCORE or not set(question.agencies) & set(best.lead_ids)):
         return None
+
+    def without_context(score: float, entry: _Entry) -> float:
+        return score - _score(entry, wanted, catalogue) + _score(entry, wanted, catalogue, context_weight=0.0)
+
+    best_own = without_context(best_score, best)
     for score, other in scored[1:]:
-        if best_score - score >= MIN_MARGIN:
+        if best_score - score >= CONTEXT_MARGIN:
             break
-        if set(other.lead_ids) != set(best.lead_ids):
+        if set(other.lead_ids) == set(best.lead_ids):
+            continue
+        if best_score - score < MIN_MARGIN or without_context(score, other) > best_own:
+            # Too close to call, or the lead comes only from context: a tourism task whose output is "Xây dựng Đề
+            # án ..." and which names the free-trade zone in passing must not outrank the zone's own dossier.
             return None
     doc_id, start, end = _doc_and_lines(best)
     chunk = _chunk_for(index, doc_id, start, end, best.lead_text, best.kind != "prose")

@@ -115,3 +115,16 @@ def test_a_figure_asked_about_a_body_is_left_to_the_passages(services):
     answer = services.answerer().ask("Đảng ủy UBND thành phố sẽ phê duyệt các đề án cụ thể hóa bao nhiêu mô hình?")
     assert answer.route == "passages"
     assert "11 mô hình" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["Ai chủ trì xây dựng Đề án Khu thương mại tự do?", "ai chu tri xay dung de an khu thuong mai tu do"]
+)
+def test_a_task_naming_the_subject_in_passing_does_not_answer_for_it(services, question: str) -> None:
+    """The tourism task ends "... cho Khu kinh tế phía Nam, cảng Nam Đồ Sơn và Khu thương mại tự do" and its output
+    is "Xây dựng Đề án tổng thể phát triển du lịch": it holds the question's words, but only in passing and in
+    its output. The free-trade zone's own dossier (Phụ lục 3) answers."""
+    result = services.answerer().ask(question)
+    assert not result.abstained
+    assert "Sở Văn hóa, Thể thao và Du lịch" not in result.answer
+    assert "Khu thương mại tự do" in result.answer and "Sở Tài chính" in result.answer
