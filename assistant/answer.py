@@ -554,7 +554,7 @@ class Answerer:
                 continue
             if asked_place and place_of(candidate.sentence) not in (None, asked_place):
                 continue
-            if asks_figure and not asked_years <= years(f"{candidate.hit.chunk.section} {candidate.sentence}"):
+            if asks_figure and asked_years and not self._speaks_of(candidate, asked_years):
                 continue  # "giai đoạn 2021-2025" is not answered by the 2026-2030 target
             if any(c.hit.chunk.chunk_id == candidate.hit.chunk.chunk_id for c in chosen) and len(chosen) >= 2:
                 continue
@@ -587,7 +587,10 @@ class Answerer:
 
     @staticmethod
     def _speaks_of(item: "_Scored", asked_years: set[str]) -> bool:
-        return bool(asked_years & spanned_years(f"{item.hit.chunk.section} {item.sentence}", asked_years))
+        """A sentence's own years say what it is about ("năm 2030" under "NHIỆM KỲ 2025 - 2030" is not about
+        2025); its headings' years only when it states none."""
+        own = spanned_years(item.sentence, set())
+        return bool(asked_years & (own or spanned_years(item.hit.chunk.section, asked_years)))
 
     def _enumerated_items(self, query: str, hits: list[Hit], best_coverage: float) -> Answer | None:
         """ "Ba hướng đột phá ... là gì?": when a list's items each sit in their own passage, under a heading that says
@@ -693,6 +696,7 @@ class Answerer:
         if not best_figures:
             return None
         best_years = years(f"{best.hit.chunk.section} {best.sentence}")
+        asked_years = years(query)
         candidates = [s.hit for s in scored[1:]] + self.retriever.search(best.sentence, k=10)
         seen: set[str] = set()
         for hit in candidates:
@@ -711,6 +715,8 @@ class Answerer:
                     continue
                 if place and passage_place(hit.chunk, sentence) not in (None, place):
                     continue
+                if asked_years and not self._speaks_of(_Scored(sentence, hit, 0, 0.0, 0.0), asked_years):
+                    continue  # the plan's 2030 target is no other figure for "năm 2025"
                 shared = sum(self.retriever.idf(t) for t in topic & words)
                 if shared / weight >= 0.5:
                     return _Scored(sentence, hit, 0, shared / weight, 0.0)
