@@ -57,6 +57,8 @@ OTHER_PLACE_PENALTY = 0.3
 NAMED_MARGIN = 0.15
 CITED_SOURCE_MARGIN = 0.3
 # A list whose items are passages of their own is the answer when its heading covers this much of the question.
+# A title ("PHỤ LỤC 4 KỊCH BẢN TĂNG TRƯỞNG ...") is a poor quote: its coverage counts this much.
+TITLE_FACTOR = 0.5
 # How much less of the question a figure sentence about the asked years may cover than one about other years.
 YEAR_FALLBACK_MARGIN = 0.25
 # A figure elsewhere is the same target's only if it has the target's rarest words, this many of them.
@@ -182,6 +184,12 @@ def _figure_cells(cells: dict[str, str]) -> list[str]:
     Chương trình hành động số 05")."""
     skip = ("ghi chú", "đơn vị", "đvt", "cơ quan", "nhiệm vụ", "tên", "nội dung", "chỉ tiêu", "nguồn")
     return [value for key, value in list(cells.items())[1:] if not any(word in key.lower() for word in skip)]
+
+
+def _is_title(sentence: str) -> bool:
+    """A heading or table title kept as text: most of its letters are capitals."""
+    letters = [ch for ch in sentence if ch.isalpha()]
+    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) >= 0.6 * len(letters)
 
 
 def _with_following(item: "_Scored", max_chars: int = 450) -> str:
@@ -454,6 +462,8 @@ class Answerer:
                 if _INTRODUCES.search(fold(leaf)):
                     # "CHỦ ĐỀ ĐẠI HỘI ... LÀ:" is the first half of the sentence under it.
                     coverage = max(coverage, self._coverage(wanted, context))
+                if _is_title(sentence):
+                    coverage *= TITLE_FACTOR  # "Phụ lục 4 KỊCH BẢN TĂNG TRƯỞNG ..." names a table, it answers nothing
                 score = coverage + RANK_WEIGHT / (rank + 1)
                 if asked_place and passage_place(hit.chunk, sentence) not in (None, asked_place):
                     score -= OTHER_PLACE_PENALTY

@@ -324,8 +324,22 @@ def leaf_heading(chunk: Chunk) -> str:
 
 
 def passage_place(chunk: Chunk, sentence: str | None = None) -> str | None:
-    """The locality a passage, or one sentence of it, is about, read with the heading right above it."""
-    return place_of(f"{leaf_heading(chunk)} {chunk.text if sentence is None else sentence}")
+    """The locality a passage, or one sentence of it, is about, read with the heading right above it; when those
+    name neither, the nearest heading further up that names one ("2. Kết quả thực hiện các chỉ tiêu Đại hội XVII
+    Đảng bộ tỉnh Hải Dương" over "2.1. Các chỉ tiêu kinh tế - xã hội")."""
+    own = f"{leaf_heading(chunk)} {chunk.text if sentence is None else sentence}"
+    place = place_of(own)
+    if place is not None or _names_a_place(own):
+        return place
+    for heading in reversed(chunk.section.split(" > ")[:-1]):
+        if _names_a_place(heading):
+            return place_of(heading)
+    return None
+
+
+def _names_a_place(text: str) -> bool:
+    folded = fold(text)
+    return bool(_HAI_DUONG.search(folded) or _HAI_PHONG.search(folded))
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}\.|[a-zđ]\)|[-+•])\s")

@@ -327,3 +327,15 @@ def test_a_courteous_question_is_answered_not_refused(answerer, question: str) -
     result = answerer.ask(question)
     assert not result.abstained, result.answer
     assert result.citations
+
+
+def test_a_title_is_not_quoted_as_the_answer(answerer) -> None:
+    result = answerer.ask("Mục tiêu tăng trưởng kinh tế của thành phố giai đoạn 2026-2030?")
+    assert "KỊCH BẢN TĂNG TRƯỞNG KINH TẾ" not in result.answer.partition("Nguồn")[0]
+
+
+def test_another_localitys_target_is_no_answer_for_hai_phong(answerer) -> None:
+    """Only Hải Dương's table gives an income target for 2030 ("140"): asked about Hải Phòng, the answer does not
+    present it as Hải Phòng's."""
+    result = answerer.ask("Thu nhập bình quân đầu người năm 2030 của Hải Phòng đạt bao nhiêu?")
+    assert "140" not in result.answer

@@ -165,3 +165,15 @@ def test_a_compound_of_framing_syllables_is_still_topic() -> None:
     """ "chỉ tiêu" frames a figure question; "tiêu chí" (criteria) and "bảo vệ" are what a question is about."""
     assert {"tieu_chi", "bao_ve"} <= content_tokens("Bộ tiêu chí về bảo vệ môi trường gồm những gì?")
     assert "chi_tieu" not in content_tokens("Chỉ tiêu này là bao nhiêu?")
+
+
+def test_the_nearest_heading_naming_a_locality_places_a_table_row(services) -> None:
+    """Hải Dương's targets sit under "2.1. Các chỉ tiêu kinh tế - xã hội", itself under a heading naming the
+    province: the row is about Hải Dương though neither it nor the heading right above names it."""
+    index = services.index()
+    row = next(
+        c for c in index.chunks
+        if c.kind == "table_row" and "Thu nhập bình quân đầu người" in c.text and "Đại hội XVII Đảng bộ tỉnh Hải Dương" in c.section
+    )
+    assert place_of(f"{row.section.rsplit(' > ', 1)[-1]} {row.text}") is None
+    assert passage_place(row) == "hai duong"
