@@ -544,12 +544,15 @@ class Answerer:
             ]
             if close:
                 best = max(close, key=lambda s: (authority.get(s.hit.chunk.doc_id, 0), s.score))
+        # "Kim ngạch xuất khẩu 2025?" asks for a figure without "bao nhiêu": a year and a figure for an answer.
+        asks_figure = asks_figure or bool(asked_years and figures(best.sentence))
         if asks_figure and asked_years and not self._speaks_of(best, asked_years):
-            # A figure for other years is no answer to "năm 2031": a sentence nearly as good that speaks of the
-            # years asked takes its place, and with none the corpus does not state the figure.
+            # A figure for other years is no answer to "năm 2031" (nor to "Kim ngạch xuất khẩu 2025?", which asks
+            # for one without saying "bao nhiêu"): a sentence nearly as good that speaks of the years asked takes
+            # its place, and with none the corpus does not state the figure.
             fitting = [
                 s for s in scored
-                if s.coverage >= best.coverage - YEAR_FALLBACK_MARGIN and NUMBER.search(s.sentence) and self._speaks_of(s, asked_years)
+                if s.coverage >= best.coverage - YEAR_FALLBACK_MARGIN and figures(s.sentence) and self._speaks_of(s, asked_years)
             ]
             if not fitting:
                 return self._abstain(hits)

@@ -32,6 +32,8 @@ COVERAGE_WEIGHT = 2.5
 SECTION_COVERAGE_WEIGHT = 0.3
 LEAF_HEADING_WEIGHT = 0.8
 RERANK_DEPTH = 20
+# Each retriever's own top few join the reranked head whatever their fused rank.
+OWN_BEST = 5
 LEAD_BOOST = 1.2
 # "Sở Y tế được giao ...": a task row whose lead or supporting agency is the one the question names.
 AGENCY_BOOST = 1.15
@@ -593,7 +595,11 @@ class Retriever:
             named_agencies = self._agencies_named(forms.dense)
             asked_place = place_of(query)
             asked_years = years(query)
-            head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+            # The head is what fusion ranks highest plus each retriever's own best few: a passage only one of them
+            # finds (BM25's first hit on "Kim ngạch xuất khẩu ... 2025") must still be weighed on what it covers.
+            own_best = {chunk_id for chunk_id, _ in dense[:OWN_BEST]} | set(lexical[:OWN_BEST])
+            head = [h for i, h in enumerate(ranked) if i < RERANK_DEPTH or h.chunk.chunk_id in own_best]
+            tail = [h for i, h in enumerate(ranked) if not (i < RERANK_DEPTH or h.chunk.chunk_id in own_best)]
             top = head[0].score
             for hit in head:
                 authority = self.index.authority.get(hit.chunk.doc_id, 50)

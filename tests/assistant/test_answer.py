@@ -339,3 +339,10 @@ def test_another_localitys_target_is_no_answer_for_hai_phong(answerer) -> None:
     present it as Hải Phòng's."""
     result = answerer.ask("Thu nhập bình quân đầu người năm 2030 của Hải Phòng đạt bao nhiêu?")
     assert "140" not in result.answer
+
+
+def test_a_year_and_a_figure_make_a_figure_question_without_bao_nhieu(answerer) -> None:
+    """ "Kim ngạch xuất khẩu 2025?" is answered by the report's 2025 row, not by the 2030 target."""
+    result = answerer.ask("Kim ngạch xuất khẩu 2025 của Hải Phòng?")
+    assert "Thực hiện - Ước 2025: 37 tỷ USD" in result.answer
+    assert "75" not in result.answer.partition("Nguồn")[0]

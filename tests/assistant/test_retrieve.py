@@ -177,3 +177,10 @@ def test_the_nearest_heading_naming_a_locality_places_a_table_row(services) -> N
     )
     assert place_of(f"{row.section.rsplit(' > ', 1)[-1]} {row.text}") is None
     assert passage_place(row) == "hai duong"
+
+
+def test_a_passage_only_bm25_finds_is_still_weighed(retriever) -> None:
+    """The report's export row is BM25's first hit but no dense neighbour; fused, it ranked 25th and was never
+    reranked on what it covers. Each retriever's own best few now join the reranked head."""
+    hits = retriever.search("Kim ngạch xuất khẩu 2025 của Hải Phòng?", k=5)
+    assert any(h.chunk.doc_id == "bao-cao-chinh-tri" and "Ước 2025: 37" in h.chunk.text for h in hits[:3])
