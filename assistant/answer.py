@@ -192,6 +192,28 @@ def _is_title(sentence: str) -> bool:
     return len(letters) >= 12 and sum(ch.isupper() for ch in letters) >= 0.6 * len(letters)
 
 
+_ITEM_SPLIT = re.compile(r"\n(?=\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s)")
+_ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+_ORDINAL_ACCENTED = re.compile(r"(?<!\w)(?:thứ (" + "|".join(_ORDINALS) + r"|\d{1,2})|(đầu tiên))(?!\w)")
+# Typed without accents "thu tu" is as likely "thứ tự" (order) as "thứ tư": four is left to the accented form.
+_ORDINALS_FOLDED = {fold(word): n for word, n in _ORDINALS.items() if word != "tư"}
+_ORDINAL_FOLDED = re.compile(r"\b(?:thu (" + "|".join(_ORDINALS_FOLDED) + r"|\d{1,2})|(dau tien))\b")
+
+
+def _ordinal(question: str) -> int | None:
+    """Which item of a list the question asks for: "đột phá thứ hai", "thứ 3", "nhiệm vụ đầu tiên"."""
+    if looks_accentless(question):
+        match, names = _ORDINAL_FOLDED.search(fold(question)), _ORDINALS_FOLDED
+    else:
+        match, names = _ORDINAL_ACCENTED.search(normalize(question).lower()), _ORDINALS
+    if match is None:
+        return None
+    if match.group(2):
+        return 1
+    word = match.group(1)
+    return int(word) if word.isdigit() else names[word]
+
+
 def _with_following(item: "_Scored", max_chars: int = 450) -> str:
     """The chosen sentence and what follows it in the passage, verbatim: definitions and lists run on after it."""
     text = item.hit.chunk.text
@@ -621,19 +643,29 @@ class Answerer:
             if heading_coverage < max(LIST_HEADING_COVERAGE, best_coverage - 0.1):
                 continue
             items = [
-                c for c in index.chunks
+                (c, text)
+                for c in index.chunks
                 if c.doc_id == chunk.doc_id and c.section == chunk.section and c.kind == "paragraph" and _ITEM_START.match(c.text)
+                # a passage may hold more than one item: "(1) ...\n(2) ..." when the items are short
+                for text in _ITEM_SPLIT.split(c.text)
+                if _ITEM_START.match(text)
             ]
             if len(items) < 2:
                 continue
+            wanted_item = _ordinal(query)
+            if wanted_item is not None and wanted_item > len(items):
+                continue
+            chosen = [items[wanted_item - 1]] if wanted_item else items[:MAX_LISTED_ITEMS]
             citations: list[Citation] = []
             parts = []
-            for item in items[:MAX_LISTED_ITEMS]:
-                head = split_sentences(item.text)[0]
+            for item, text in chosen:
+                head = split_sentences(text)[0]
                 quote = head if len(head) <= 300 else head[:300].rsplit(" ", 1)[0] + "…"
                 n = self._cite(citations, Hit(item, 0.0), quote)
                 parts.append(f"- {quote} [{n}]")
-            answer = f"Theo {self._title(chunk.doc_id)} (mục “{leaf}”):\n" + "\n".join(parts)
+            lead = f"Theo {self._title(chunk.doc_id)} (mục “{leaf}”"
+            lead += f", {len(items)} mục), mục thứ {wanted_item}:" if wanted_item else "):"
+            answer = lead + "\n" + "\n".join(parts)
             return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
         return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import counted_term, figure_list, refers_back
+from assistant.answer import _ordinal, counted_term, figure_list, refers_back
 
 
 @pytest.fixture(scope="module")
@@ -282,6 +282,36 @@ def test_the_cited_source_document_answers(answerer) -> None:
     assert not result.abstained
     assert result.citations[0].doc_id == "ke-hoach-nq30"
     assert "8,9 - 10,7%" in result.answer
+
+
+def test_items_sharing_a_passage_are_listed_each(answerer) -> None:
+    """Breakthrough (2) is short and shares a passage with (1): it is listed all the same, in its place."""
+    result = answerer.ask("Các đột phá chiến lược của nhiệm kỳ là gì?")
+    lines = [line for line in result.answer.splitlines() if line.startswith("- (")]
+    assert [line[:5] for line in lines] == ["- (1)", "- (2)", "- (3)", "- (4)", "- (5)"]
+    assert all(c.quote in answerer.retriever.index.by_id[c.chunk_id].text for c in result.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [
+        ("Đột phá chiến lược thứ hai là gì?", "(2) Triển khai hiệu quả Nghị quyết số 226/2025/QH15"),
+        ("dot pha chien luoc thu 3 la gi", "(3) Hoàn thiện hệ thống quy hoạch"),
+        ("Đột phá chiến lược đầu tiên là gì?", "(1) Thực hiện chuyển đổi số toàn diện"),
+    ],
+)
+def test_an_ordinal_picks_that_item_of_the_list(answerer, question: str, item: str) -> None:
+    result = answerer.ask(question)
+    assert "5 mục" in result.answer and item in result.answer
+    assert len(result.citations) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("đột phá thứ tư", 4), ("cac dot pha theo thu tu", None), ("Các đột phá theo thứ tự là gì?", None), ("thu 3", 3)],
+)
+def test_ordinal_reads_thu_tu_as_order_unless_accented_as_four(question: str, expected: int | None) -> None:
+    assert _ordinal(question) == expected
 
 
 @pytest.mark.parametrize(
