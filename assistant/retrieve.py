@@ -91,6 +91,21 @@ _KIND_ALIASES = {
 _TIME_FRAMING = re.compile(
     r"\b(?:(?:trong|vao) )?(?:khoang )?(?:thoi gian|thoi diem)(?= nao\b| la bao lau\b)|\bbao lau\b|\bkhi nao\b|\bbao gio\b|\bluc nao\b"
 )
+
+
+def _without_time_framing(text: str) -> str:
+    """The question without its time framing, its accents and capitals kept (abbreviations expand on "UBND")."""
+    text = normalize(text)
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    kept, last = [], 0
+    for match in _TIME_FRAMING.finditer(folded):
+        kept.append(text[last:match.start()])
+        last = match.end()
+    return " ".join([*kept, text[last:]])
+
+
 # The agencies a task row assigns, one per name: "Sở Tài chính; Sở Xây dựng", "Công an thành phố, Sở Tư pháp".
 _AGENCY_SPLIT = re.compile(r"\s*[;,]\s*(?=(?:Sở|Ban|Bộ|BQL|Ủy|Uỷ|UBND|Công an|Văn phòng|Thành|Đảng|Hội|Liên|Báo|Đài|Trường|Viện|Bảo|Cục|Ngân|Tòa)\b)")
 
@@ -445,7 +460,7 @@ class Retriever:
         counted as topic they would make every question about "Kế hoạch thực hiện NQ 30" match its title page."""
         mentioned, rest = self.index.mentions(text)
         tokens = content_tokens(_TIME_FRAMING.sub(" ", rest)) if mentioned else set()
-        tokens = tokens or content_tokens(_TIME_FRAMING.sub(" ", fold(text)))
+        tokens = tokens or content_tokens(_without_time_framing(text))
         return {t for t in tokens if "_" not in t or self.idf(t) < self._unseen_idf}
 
     @cached_property
