@@ -292,18 +292,23 @@ def row_figures_text(chunk, asked_years: set[str] = frozenset()) -> str | None:
     label = _ENUMERATION.sub("", next(iter(chunk.cells.values()))).strip()
     unit = _unit_cell(chunk).strip()
     if unit[:1].isupper() and unit[1:2].islower():
-        unit = unit[0].lower() + unit[1:]
-    cells = list(chunk.cells.items())[1:]
-    shown = [
-        f"{key}: {value}{'' if not unit or unit.startswith('%') and value.rstrip().endswith('%') else ('' if unit.startswith('%') else ' ') + unit}"
-        for key, value in cells
-        if value in _figure_cells(chunk.cells) and NUMBER.search(value)
-    ]
-    if any(len(NUMBER.findall(value)) > 1 for key, value in cells if value in _figure_cells(chunk.cells)):
+        unit = unit[0].lower() + unit[1:]  # "Triệu lượt" after a number reads "25 triệu lượt"; "USD" stays
+    figure_cells = set(_figure_cells(chunk.cells))
+    columns = [(key, value) for key, value in list(chunk.cells.items())[1:] if value in figure_cells and NUMBER.search(value)]
+    shown = [(key, value) for key, value in columns if asked_years & years(key)] or columns
+    if not label or not shown or any(len(NUMBER.findall(value)) > 1 for _, value in shown):
         return None  # "200 7.700" under "tr.đồng USD": two localities' figures in one cell, left as the row has them
-    of_years = [text for text in shown if asked_years & years(text.split(":")[0])]
-    shown = of_years or shown
-    return f"{label} — " + "; ".join(shown) if label and shown else None
+    return f"{label} — " + "; ".join(f"{key}: {_with_unit(value, unit)}" for key, value in shown)
+
+
+def _row_label(chunk) -> str:
+    return next(iter(chunk.cells.values()), "") if chunk.cells else ""
+
+
+def _with_unit(value: str, unit: str) -> str:
+    if not unit or (unit.startswith("%") and value.rstrip().endswith("%")):
+        return value
+    return f"{value}{unit}" if unit.startswith("%") else f"{value} {unit}"
 
 
 def _row_counts(counted: str, chunk) -> bool:
@@ -591,6 +596,10 @@ class Answerer:
                 continue
             if asks_figure and asked_years and not self._speaks_of(candidate, asked_years):
                 continue  # "giai đoạn 2021-2025" is not answered by the 2026-2030 target
+            if best.hit.chunk.kind == "table_row" == candidate.hit.chunk.kind and _row_label(best.hit.chunk) != _row_label(
+                candidate.hit.chunk
+            ):
+                continue  # a row with another label is another target
             if any(c.hit.chunk.chunk_id == candidate.hit.chunk.chunk_id for c in chosen) and len(chosen) >= 2:
                 continue
             chosen.append(candidate)
