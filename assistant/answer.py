@@ -301,6 +301,63 @@ def row_figures_text(chunk, asked_years: set[str] = frozenset()) -> str | None:
     return f"{label} — " + "; ".join(f"{key}: {_with_unit(value, unit)}" for key, value in shown)
 
 
+# Words that may follow a target's name in a question without narrowing it (where, when, whose, how counted), and
+# that end a listed target's name ("Khách du lịch | đến năm 2030 đạt ...").
+_NOT_QUALIFIERS = set(
+    (
+        "bao nhiêu gì nào ai đâu khi bao giờ mấy là được có không những các của theo trong về cho với và thì sao còn "
+        "hãy nêu đã sẽ phải đến năm mục tiêu chỉ tiêu đặt ra xác định yêu cầu văn kiện như thế ra bằng mức đạt ở "
+        "tại trên dưới từ tới mỗi hằng toàn cả chung bình quân giai đoạn tỉnh thành phố hải phòng hải dương ước "
+        "phấn đấu duy trì hoàn thành chiếm bảo đảm tp"
+    ).split()
+)
+_NOT_QUALIFIERS_FOLDED = {fold(w) for w in _NOT_QUALIFIERS}
+
+
+def _words(text: str, accented: bool) -> list[str]:
+    text = normalize(text).lower()
+    return re.findall(r"\w+", text if accented else fold(text))
+
+
+def _target_name(chunk, sentence: str, accented: bool) -> list[str]:
+    """The name of the target a row or a listed target sentence states: the row's first cell ("Khách du lịch"), or
+    the words of "(9) Khách du lịch đến năm 2030 đạt 25 triệu lượt" before its first framing word or number."""
+    if chunk.kind == "table_row":
+        return _words(_ENUMERATION.sub("", _row_label(chunk)), accented)
+    if not _ENUMERATION.match(sentence):
+        return []
+    stops = _NOT_QUALIFIERS if accented else _NOT_QUALIFIERS_FOLDED
+    name = []
+    for word in _words(_ENUMERATION.sub("", sentence), accented):
+        if word in stops or word.isdigit():
+            break
+        name.append(word)
+    return name
+
+
+def _narrower_target(question: str, chunk, sentence: str) -> list[str]:
+    """The words by which a question narrows the target a passage states: "khách du lịch quốc tế" asked, the row
+    is "Khách du lịch" and says nothing international. Words right after the target's name in the question, up to
+    a framing word or a number, that the passage does not contain. Read with accents when the question has them
+    ("dự" of "dự kiến" is not "du" of "du lịch")."""
+    accented = not looks_accentless(question)
+    name = _target_name(chunk, sentence, accented)
+    if not name:
+        return []
+    stops = _NOT_QUALIFIERS if accented else _NOT_QUALIFIERS_FOLDED
+    words = _words(question, accented)
+    stated = set(_words(chunk.text if chunk.kind == "table_row" else sentence, accented))
+    for start in range(len(words) - len(name) + 1):
+        if words[start : start + len(name)] == name:
+            qualifiers = []
+            for word in words[start + len(name) :]:
+                if word in stops or word.isdigit():
+                    break
+                qualifiers.append(word)
+            return [word for word in qualifiers if word not in stated]
+    return []
+
+
 def _row_label(chunk) -> str:
     return next(iter(chunk.cells.values()), "") if chunk.cells else ""
 
@@ -584,6 +641,8 @@ class Answerer:
             if not fitting:
                 return self._abstain(hits)
             best = fitting[0]
+        if _narrower_target(query, best.hit.chunk, best.sentence):
+            return self._abstain(hits)  # checked again: the preferences above may have chosen another target sentence
         chosen = [best]
         for candidate in scored[1:]:
             if len(chosen) >= 3:
@@ -687,6 +746,8 @@ class Answerer:
             return True
         if _ASKS_PERSON.search(fold(query)) and not _PERSON_NAME.search(best.sentence):
             return True  # "Ai đang là Chủ tịch UBND thành phố?" asks for a person: a sentence naming no one is no answer
+        if _narrower_target(query, best.hit.chunk, best.sentence):
+            return True  # "khách du lịch quốc tế" is not answered by the row "Khách du lịch"
         unknown = self._unknown_words(query)
         if any(not word.isupper() for word in unknown):
             # An ordinary word no passage uses ("tiêm chủng", "xe buýt") is a topic the corpus lacks, however much of

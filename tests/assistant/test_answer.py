@@ -378,3 +378,29 @@ def test_a_year_and_a_figure_make_a_figure_question_without_bao_nhieu(answerer) 
     result = answerer.ask("Kim ngạch xuất khẩu 2025 của Hải Phòng?")
     assert "Thực hiện - Ước 2025: 37 tỷ USD" in result.answer
     assert "75" not in result.answer.partition("Nguồn")[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Số lượt khách du lịch nội địa năm 2030?",
+        "so luot khach du lich quoc te nam 2030",
+        "Tỷ lệ đô thị hóa vùng ven biển năm 2030?",
+    ],
+)
+def test_a_narrower_target_than_the_passage_states_is_not_answered(answerer, question: str) -> None:
+    """The documents give tourists and urbanisation as a whole; "nội địa", "quốc tế", "vùng ven biển" narrow the
+    target to one they do not state."""
+    assert answerer.ask(question).abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("Khách du lịch đến Hải Phòng năm 2030 bao nhiêu?", "25 triệu lượt"),
+        ("Tỷ lệ đô thị hóa toàn thành phố năm 2030 là bao nhiêu?", "55%"),
+    ],
+)
+def test_words_that_do_not_narrow_a_target_leave_it_answered(answerer, question: str, figure: str) -> None:
+    result = answerer.ask(question)
+    assert not result.abstained and figure in result.answer
