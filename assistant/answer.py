@@ -164,6 +164,8 @@ _NAMING_NUMBER = re.compile(
 
 
 _CLAUSE = re.compile(r";\s*")
+# The words a footnote is attached to, quoted before its note (ingest/parse.py): their figures are not the note's.
+_FOOTNOTE_ANCHOR = re.compile(r"^Chú thích \(\d+\): \(cho “.*?”\) ", re.DOTALL)
 # A list marker ("(8)", "2.", "3.1.") before the text, not a figure's thousands ("11.247 USD").
 _LIST_MARKER = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.(?!\d)|[-+•])\s*")
 
@@ -171,7 +173,7 @@ _LIST_MARKER = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.(?!\d)|[-+
 def figure_list(sentence: str) -> list[str]:
     """The quantities a sentence states, in order: its numbers, without list markers "(8)", years, dates and the
     numbers of documents."""
-    body = _NAMING_NUMBER.sub(" ", _LIST_MARKER.sub("", sentence))
+    body = _NAMING_NUMBER.sub(" ", _LIST_MARKER.sub("", _FOOTNOTE_ANCHOR.sub("", sentence)))
     return [n for n in NUMBER.findall(body) if not YEAR.fullmatch(n)]
 
 
@@ -601,18 +603,20 @@ class Answerer:
         if listed is not None:
             return listed
         asked_years = years(query)
+        asked_place = place_of(query)
         if asked_years:
-            # "giai đoạn 2026-2030": a sentence about those years beats a nearly as good one about others.
+            # "giai đoạn 2026-2030": a sentence about those years beats a nearly as good one about others (not one
+            # about the other locality: Hải Dương's 2030 income target is no answer for Hải Phòng).
             same_years = [
                 s for s in scored
                 if id(s) in tier
                 and asked_years <= years(f"{s.hit.chunk.section} {s.sentence}")
                 and s.coverage >= scored[0].coverage - 0.15
+                and not (asked_place and passage_place(s.hit.chunk, s.sentence) not in (None, asked_place))
             ]
             if same_years:
                 scored = same_years + [s for s in scored if s not in same_years]
         best = scored[0]
-        asked_place = place_of(query)
         asks_figure = bool(_ASKS_FIGURE.search(fold(query)))
         authority = self.retriever.index.authority
         if asks_figure and not mentioned:
@@ -636,11 +640,14 @@ class Answerer:
             # its place, and with none the corpus does not state the figure.
             fitting = [
                 s for s in scored
-                if s.coverage >= best.coverage - YEAR_FALLBACK_MARGIN and figures(s.sentence) and self._speaks_of(s, asked_years)
+                if s.coverage >= best.coverage - YEAR_FALLBACK_MARGIN
+                and figures(s.sentence)
+                and self._speaks_of(s, asked_years)
+                and not (asked_place and passage_place(s.hit.chunk, s.sentence) not in (None, asked_place))
             ]
             if not fitting:
                 return self._abstain(hits)
-            best = fitting[0]
+            best = max(fitting, key=lambda s: (s.coverage, s.score))  # what it covers, not where it was retrieved
         if _narrower_target(query, best.hit.chunk, best.sentence):
             return self._abstain(hits)  # checked again: the preferences above may have chosen another target sentence
         chosen = [best]

@@ -246,6 +246,52 @@ def _collect_paren_footnotes(lines: list[str]) -> tuple[dict[str, str], set[int]
     return footnotes, used, spans
 
 
+ANCHOR_CHARS = 160
+
+
+def _marker_at(raw: str, number: str, superscript_style: bool) -> int | None:
+    """Where footnote `number`'s marker stands in a raw line: "…các năm⁶⁰.", "<sup>60</sup>", "…xã hội(22);"."""
+    if superscript_style:
+        digits = number.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        for match in re.finditer(f"(?<![⁰¹²³⁴⁵⁶⁷⁸⁹]){digits}(?![⁰¹²³⁴⁵⁶⁷⁸⁹])|<sup>\\s*{number}\\s*</sup>", raw):
+            return match.start()
+        return None
+    for match in _INLINE_PAREN_MARK.finditer(raw):
+        if match.group(1) == number:
+            return match.start()
+    return None
+
+
+def _footnote_anchors(blocks: list[Block], raw_lines: list[str], superscript_style: bool) -> dict[str, str]:
+    """For each footnote, the words of the sentence its marker closes, up to the marker, as the block reads them."""
+    anchors: dict[str, str] = {}
+    for block in blocks:
+        if block.kind != "paragraph":
+            continue
+        for number in block.footnote_refs:
+            if number in anchors:
+                continue
+            for line_number in range(block.line_start, block.line_end + 1):
+                raw = raw_lines[line_number - 1]
+                at = _marker_at(raw, number, superscript_style)
+                if at is None:
+                    continue
+                before = strip_markup(strip_footnote_markers(raw[:at]))
+                before = _INLINE_PAREN_MARK.sub("", before).strip()
+                tail = before[-30:]
+                end = block.text.find(tail) + len(tail) if tail else -1
+                if not tail or end < len(tail):
+                    break
+                start = max(block.text.rfind(mark, 0, end) for mark in (". ", "; ", "\n", ": "))
+                anchor = block.text[start + 1 : end].strip(" ,;:-–“”\"")
+                if len(anchor) > ANCHOR_CHARS:
+                    anchor = "…" + anchor[-ANCHOR_CHARS:].split(" ", 1)[-1]
+                if anchor:
+                    anchors[number] = anchor
+                break
+    return anchors
+
+
 def parse_document(text: str, info: DocumentInfo, content_hash: str = "") -> ParsedDocument:
     """Structure one document; `info` names it, the text is the decoded file content."""
     raw_lines = [_normalise_line(line.rstrip("\n")) for line in text.split("\n")]
@@ -296,14 +342,18 @@ def parse_document(text: str, info: DocumentInfo, content_hash: str = "") -> Par
         for ref in block.footnote_refs:
             footnote_home.setdefault(ref, block.section)
     blocks = list(builder.blocks)
+    anchors = _footnote_anchors(builder.blocks, raw_lines, superscript_style)
     for number, note in footnotes.items():
         if not note:
             continue
         first, last = spans[number]
+        anchor = anchors.get(number)
         blocks.append(
             Block(
                 kind="footnote",
-                text=f"Chú thích ({number}): {note}",
+                # The note alone ("Dự kiến năm 2025 ước đạt 7,32 triệu đồng/tháng") does not say what it counts; the
+                # words it is attached to ("Thu nhập bình quân đầu người tăng dần qua các năm") do.
+                text=f"Chú thích ({number}): (cho “{anchor}”) {note}" if anchor else f"Chú thích ({number}): {note}",
                 section=footnote_home.get(number, []),
                 line_start=first,
                 line_end=last,

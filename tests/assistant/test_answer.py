@@ -93,7 +93,7 @@ def test_a_follow_up_asking_its_own_question_stands_alone(answerer) -> None:
 
 
 def _first_lead_row(retriever, question: str) -> int | None:
-    hits = retriever.search(question, k=5)
+    hits = retriever.search(question, k=10)
     return next((i for i, h in enumerate(hits) if any("chủ trì" in key.lower() for key in (h.chunk.cells or {}))), None)
 
 

@@ -83,7 +83,8 @@ def test_line_span_holds_the_chunk_opening_words(chunked_corpus, doc_id):
         if chunk.kind == "table_row":
             words = next(v for v in chunk.cells.values() if v).split()[:3]
         elif chunk.text.startswith("Chú thích ("):
-            words = chunk.text.split(": ", 1)[1].split()[:3]
+            # the note's own words, after the label and the words it is attached to (which stand elsewhere)
+            words = re.sub(r"^Chú thích \(\d+\): (?:\(cho “.*?”\) )?", "", chunk.text, flags=re.DOTALL).split()[:3]
         else:
             words = chunk.text.split()[:3]
         span = "\n".join(lines[chunk.line_start - 1 : chunk.line_end]).replace("*", "")

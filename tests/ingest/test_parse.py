@@ -88,6 +88,26 @@ def test_superscript_footnote_73_is_separated_and_attached_to_the_row_citing_it(
     assert not any("ước đạt bình quân 11,8%/năm" in b.text for b in doc.blocks if b.kind != "footnote")
 
 
+@pytest.mark.parametrize(
+    ("doc_id", "number", "anchor", "note"),
+    [
+        # superscript marker: "Thu nhập bình quân đầu người tăng dần qua các năm⁶⁰."
+        ("bao-cao-chinh-tri", "60", "Thu nhập bình quân đầu người tăng dần qua các năm", "Dự kiến năm 2025 ước đạt 7,32"),
+        # inline "(27)" marker in the Đề án
+        ("de-an-cnxh", "27", "Đến hết năm 2024, có 84 xã, 10 phường và 04 thị trấn có sản phẩm OCOP", "Có 242 sản phẩm OCOP"),
+    ],
+)
+def test_a_footnote_carries_the_words_it_is_attached_to(parsed_corpus, doc_id, number, anchor, note):
+    """A note alone ("Dự kiến năm 2025 ước đạt 7,32 triệu đồng/tháng") does not say what it counts."""
+    (block,) = [b for b in parsed_corpus[doc_id].blocks if b.kind == "footnote" and b.footnote_refs == [number]]
+    assert block.text.startswith(f"Chú thích ({number}): (cho “{anchor}”) {note}")
+
+
+def test_a_footnote_cited_from_a_table_row_keeps_its_plain_form(parsed_corpus):
+    (block,) = [b for b in parsed_corpus["bao-cao-chinh-tri"].blocks if b.kind == "footnote" and b.footnote_refs == ["73"]]
+    assert "(cho “" not in block.text
+
+
 def test_page_bottom_footnote_1_is_separated_and_attached_to_the_paragraph_citing_it(parsed_corpus):
     doc = parsed_corpus["de-an-cnxh"]
     assert doc.footnotes["1"] == (
