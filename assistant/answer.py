@@ -34,6 +34,7 @@ from ingest.normalize import (
     canonical_number,
     canonical_units,
     fold,
+    fold_tokens,
     folded_tokens,
     lexical_tokens,
     looks_accentless,
@@ -179,6 +180,12 @@ def figure_list(sentence: str) -> list[str]:
 
 def figures(sentence: str) -> set[str]:
     return set(figure_list(sentence))
+
+
+def _with_stopwords(text: str) -> set[str]:
+    """The folded tokens of a text that contain a stopword read with its accents ("ocop_đang" → "ocop_dang")."""
+    accented = lexical_tokens(text)
+    return {folded for token, folded in zip(accented, fold_tokens(accented)) if any(p in STOPWORDS for p in token.split("_"))}
 
 
 def _figure_cells(cells: dict[str, str]) -> list[str]:
@@ -647,7 +654,15 @@ class Answerer:
             ]
             if not fitting:
                 return self._abstain(hits)
-            best = max(fitting, key=lambda s: (s.coverage, s.score))  # what it covers, not where it was retrieved
+            # What it covers, not where it was retrieved; among nearly as good sentences on the same target (the
+            # rarest words the question and it share), the highest authority leads.
+            best = max(fitting, key=lambda s: (s.coverage, s.score))
+            _, telling = self._target_words(query, best)
+            same_target = [
+                s for s in fitting
+                if s.coverage >= best.coverage - 0.05 and set(telling) <= content_tokens(s.sentence)
+            ]
+            best = max(same_target or [best], key=lambda s: (authority.get(s.hit.chunk.doc_id, 0), s.coverage, s.score))
         if _narrower_target(query, best.hit.chunk, best.sentence):
             return self._abstain(hits)  # checked again: the preferences above may have chosen another target sentence
         chosen = [best]
@@ -808,12 +823,8 @@ class Answerer:
         even when the question's wording favoured one document. The target is what the question and the best
         sentence share ("tỷ lệ tham gia bảo hiểm y tế"), and its rarest syllables must be in the other sentence:
         "bảo hiểm xã hội đạt 70%" is another target, not another figure for this one."""
-        cells = best.hit.chunk.cells if best.hit.chunk.kind == "table_row" else None
-        label = next(iter(cells.values())) if cells else best.sentence
-        stated_topic = content_tokens(NUMBER.sub(" ", label))
-        topic = (stated_topic & self.retriever.wanted_tokens(query)) or stated_topic
+        topic, telling = self._target_words(query, best)
         weight = sum(self.retriever.idf(t) for t in topic) or 1.0
-        telling = sorted(topic, key=self.retriever.idf, reverse=True)[:TELLING_WORDS]
         best_figures = self._target_figures(best.hit.chunk, best.sentence, telling)
         if not best_figures:
             return None
@@ -843,6 +854,16 @@ class Answerer:
                 if shared / weight >= 0.5:
                     return _Scored(sentence, hit, 0, shared / weight, 0.0)
         return None
+
+    def _target_words(self, query: str, item: _Scored) -> tuple[set[str], list[str]]:
+        """What a figure sentence (or a row's label) and the question share, and the rarest of it: the words
+        that tell this target from its neighbours ("y tế" in "bảo hiểm y tế", not "bảo hiểm xã hội")."""
+        cells = item.hit.chunk.cells if item.hit.chunk.kind == "table_row" else None
+        label = next(iter(cells.values())) if cells else item.sentence
+        # "đang" in "sản phẩm OCOP đang còn hiệu lực" is no part of the target (though folded it is "Đảng").
+        stated = content_tokens(NUMBER.sub(" ", label)) - _with_stopwords(label)
+        topic = (stated & self.retriever.wanted_tokens(query)) or stated
+        return topic, sorted(topic, key=self.retriever.idf, reverse=True)[:TELLING_WORDS]
 
     @staticmethod
     def _target_figures(chunk, sentence: str, telling: list[str]) -> list[str]:
