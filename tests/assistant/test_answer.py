@@ -182,6 +182,10 @@ def test_a_figure_about_the_years_asked_replaces_one_about_other_years(answerer)
     result = answerer.ask("Tỷ lệ người dân tham gia bảo hiểm y tế đến 2030 là bao nhiêu?")
     assert not result.abstained
     assert "98%" in result.answer and "95,2" not in result.answer.partition("Lưu ý:")[0]
+    # the report's "99% dân số" covers the question as well; the plan (higher authority) leads, and the social
+    # insurance target of the resolution (highest authority, another target) does not
+    assert result.answer.startswith("Theo Kế hoạch thực hiện Nghị quyết 30-NQ/TW")
+    assert "bảo hiểm xã hội" not in result.answer.partition("Lưu ý:")[0]
 
 
 def test_the_named_document_is_not_part_of_what_the_passage_must_cover(answerer) -> None:
