@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
+from assistant.figures import NUMBER, figure_list, figures
 from assistant.retrieve import (
     QUESTION_WORDS,
-    YEAR,
     Hit,
     Retriever,
     content_tokens,
@@ -69,7 +69,6 @@ MAX_LISTED_ITEMS = 8
 _ITEM_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s")
 _GENERIC_NAMES = {fold(n) for n in ("Hải Phòng", "Thành phố", "Nghị quyết", "Đại hội", "Đảng bộ", "Ban Chấp hành", "Chương trình", "Kế hoạch", "Đề án", "Báo cáo", "Việt Nam", "Hải Dương", "Nhân dân", "Thành ủy", "Thành uỷ")}
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _FOLLOWUP_SUBJECT = re.compile(r"^(?:còn|thế còn|vậy còn)\s+(.+?)\s*(?:thì sao|thì thế nào|\?)+\s*$", re.I)
 _FOLLOWUP_SUBJECT_ACCENTLESS = re.compile(r"^(?:con|the con|vay con)\s+(?!so\b|nguoi\b)(.+?)\s*(?:thi sao|thi the nao|\?)+\s*$", re.I)
 # Words that ask about a task without naming it: a question made only of these refers to the previous turn.
@@ -157,29 +156,7 @@ _INTRODUCES = re.compile(r"\b(?:la|gom|bao gom|nhu sau|sau day)\s*:?\s*$")
 _ENUMERATION = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.|[-+•])\s*")
 
 
-# Numbers that name rather than count: "Nghị quyết số 01-NQ/TU", "226/2025/QH15", "ngày 08/11/2025", "Chú thích (31)".
-_NAMING_NUMBER = re.compile(
-    r"\b\d+(?:/\d+)*-?(?:/?[A-ZĐ]{2,}\d*)+(?:/[A-ZĐ]+\d*)*|\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b|ngày\s+\d{1,2}/\d{1,2}\b"
-    r"|\bsố\s+\d+\b|^Chú thích \(\d+\):"
-)
-
-
 _CLAUSE = re.compile(r";\s*")
-# The words a footnote is attached to, quoted before its note (ingest/parse.py): their figures are not the note's.
-_FOOTNOTE_ANCHOR = re.compile(r"^Chú thích \(\d+\): \(cho “.*?”\) ", re.DOTALL)
-# A list marker ("(8)", "2.", "3.1.") before the text, not a figure's thousands ("11.247 USD").
-_LIST_MARKER = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.(?!\d)|[-+•])\s*")
-
-
-def figure_list(sentence: str) -> list[str]:
-    """The quantities a sentence states, in order: its numbers, without list markers "(8)", years, dates and the
-    numbers of documents."""
-    body = _NAMING_NUMBER.sub(" ", _LIST_MARKER.sub("", _FOOTNOTE_ANCHOR.sub("", sentence)))
-    return [n for n in NUMBER.findall(body) if not YEAR.fullmatch(n)]
-
-
-def figures(sentence: str) -> set[str]:
-    return set(figure_list(sentence))
 
 
 def _with_stopwords(text: str) -> set[str]:
@@ -470,6 +447,9 @@ class Answerer:
             subject = _FOLLOWUP_SUBJECT_ACCENTLESS.match(question.strip())
         if subject:
             new_subject = subject.group(1).strip(" ?")
+            if all(w in _ASKING_ONLY or w in QUESTION_WORDS for w in re.findall(r"\w+", fold(new_subject))):
+                # "còn cơ quan nào phối hợp?" names no new subject: it asks more about the last one.
+                return f"{last} {new_subject}?"
             if _asks_own_question(new_subject):
                 # "còn cảng mới ở Đồ Sơn thì bao giờ khởi công?" asks its own question about a new subject.
                 return new_subject

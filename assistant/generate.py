@@ -28,8 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.answer import ABSTAIN_TEXT, NUMBER, Answer, Answerer, Citation, split_sentences
-from assistant.retrieve import YEAR, Hit
+from assistant.answer import ABSTAIN_TEXT, Answer, Answerer, Citation, split_sentences
+from assistant.figures import NUMBER, YEAR
+from assistant.retrieve import Hit
 from assistant.settings import Settings
 from ingest.normalize import STOPWORDS, canonical_number, fold, folded_tokens
 

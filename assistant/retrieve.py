@@ -16,10 +16,19 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.figures import YEAR, figures
 from assistant.settings import Settings
 from ingest import store
 from ingest.document import Chunk
-from ingest.normalize import expand_abbreviations, fold, folded_tokens, lexical_tokens, looks_accentless, normalize
+from ingest.normalize import (
+    canonical_number,
+    expand_abbreviations,
+    fold,
+    folded_tokens,
+    lexical_tokens,
+    looks_accentless,
+    normalize,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +46,13 @@ OWN_BEST = 5
 LEAD_BOOST = 1.2
 # "Sở Y tế được giao ...": a task row whose lead or supporting agency is the one the question names.
 AGENCY_BOOST = 1.15
+# "mục tiêu 100% số xã ... con số đó ở văn kiện nào?": a passage stating the very figure the question states.
+STATED_FIGURE_BOOST = 1.2
 # A passage about the other merged locality (Hải Dương when Hải Phòng is asked, and the reverse).
 OTHER_PLACE_FACTOR = 0.8
 # A passage stating the years a question asks about, or only other years.
 SAME_PERIOD_FACTOR = 1.1
 OTHER_PERIOD_FACTOR = 0.9
-YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def years(text: str) -> set[str]:
@@ -86,10 +96,12 @@ _KIND_ALIASES = {
     "nghị quyết": ["nghi quyet dai hoi", "nq dai hoi", "nq dh", "nghi quyet dh", "dai hoi quyet nghi"],
 }
 
-# "trong khoảng thời gian nào", "bao lâu", "khi nào": what kind of answer is asked, no topic ("thời gian" heads
-# every task row of the programme).
+# What kind of answer is asked, no topic: a time ("trong khoảng thời gian nào", "bao lâu": "thời gian" heads every
+# task row of the programme), or the source of the figure just given ("con số đó ở văn kiện nào?").
 _TIME_FRAMING = re.compile(
     r"\b(?:(?:trong|vao) )?(?:khoang )?(?:thoi gian|thoi diem)(?= nao\b| la bao lau\b)|\bbao lau\b|\bkhi nao\b|\bbao gio\b|\bluc nao\b"
+    r"|\b(?:con so|so lieu|chi tieu|noi dung) (?:do|nay|tren|ay)\b"
+    r"|\b(?:(?:nam )?o|thuoc|trong|cua) (?:van kien|van ban|tai lieu) nao\b"
 )
 
 
@@ -440,6 +452,7 @@ class Retriever:
         self.lexical_weight = lexical_weight
         self.reranker = reranker
         self._chunk_tokens: dict[str, tuple[set[str], set[str], set[str]]] = {}
+        self._chunk_figures: dict[str, set[str]] = {}
         self._idf: dict[str, float] = {}
 
     def idf(self, token: str) -> float:
@@ -509,6 +522,12 @@ class Retriever:
                     if len(name.split()) >= 2 and not name.startswith("cac "):
                         names.add(name)
         return names
+
+    def _figures_of(self, chunk: Chunk) -> set[str]:
+        cached = self._chunk_figures.get(chunk.chunk_id)
+        if cached is None:
+            cached = self._chunk_figures[chunk.chunk_id] = {canonical_number(n) for n in figures(chunk.text)}
+        return cached
 
     def _assigns(self, chunk: Chunk, agencies: set[str]) -> bool:
         return bool(chunk.cells) and bool(self._row_agencies(chunk) & agencies)
@@ -608,6 +627,7 @@ class Retriever:
             # Fusion finds the candidates; the share of the question they actually cover orders the head.
             wanted = self.wanted_tokens(forms.dense if forms.accentless else forms.original)
             named_agencies = self._agencies_named(forms.dense)
+            stated = {canonical_number(n) for n in figures(query)}
             asked_place = place_of(query)
             asked_years = years(query)
             # The head is what fusion ranks highest plus each retriever's own best few: a passage only one of them
@@ -623,6 +643,8 @@ class Retriever:
                 ) * (MENTION_BOOST if hit.chunk.doc_id in mentioned else 1.0) * (
                     LEAD_BOOST if asks_lead and _assigns_lead(hit.chunk) else 1.0
                 ) * (AGENCY_BOOST if named_agencies and self._assigns(hit.chunk, named_agencies) else 1.0) * (
+                    STATED_FIGURE_BOOST if stated and stated & self._figures_of(hit.chunk) else 1.0
+                ) * (
                     OTHER_PLACE_FACTOR if asked_place and passage_place(hit.chunk) not in (None, asked_place) else 1.0) * (
                     self._period_factor(asked_years, hit.chunk)
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import _ordinal, counted_term, figure_list, refers_back
+from assistant.answer import _ordinal, counted_term, refers_back
 
 
 @pytest.fixture(scope="module")
@@ -28,21 +28,6 @@ def answerer(services):
 )
 def test_counted_term_is_what_the_figure_is_of(question: str, counted: str | None) -> None:
     assert counted_term(question) == counted
-
-
-@pytest.mark.parametrize(
-    ("sentence", "expected"),
-    [
-        ("(18) Hoàn thành khoảng 32.900 căn nhà ở xã hội trong giai đoạn 2026 - 2030.", ["32.900"]),
-        ("11.247 7.944,5", ["11.247", "7.944,5"]),
-        ("- Triển khai Nghị quyết số 01-NQ/TU, ngày 08/11/2025, phấn đấu 100% xã không ma túy", ["100"]),
-        ("Thực hiện Nghị quyết số 226/2025/QH15 với 12 cơ chế", ["12"]),
-        ("Chú thích (31): Giai đoạn 2012-2025, có khoảng 3.384 doanh nghiệp", ["3.384"]),
-        ("Tỉnh Hải Dương có 17/19 chỉ tiêu", ["17", "19"]),
-    ],
-)
-def test_figure_list_keeps_quantities_not_names_dates_or_markers(sentence: str, expected: list[str]) -> None:
-    assert figure_list(sentence) == expected
 
 
 def test_a_figure_in_another_unit_is_no_answer(answerer) -> None:

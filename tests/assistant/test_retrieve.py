@@ -184,3 +184,11 @@ def test_a_passage_only_bm25_finds_is_still_weighed(retriever) -> None:
     reranked on what it covers. Each retriever's own best few now join the reranked head."""
     hits = retriever.search("Kim ngạch xuất khẩu 2025 của Hải Phòng?", k=5)
     assert any(h.chunk.doc_id == "bao-cao-chinh-tri" and "Ước 2025: 37" in h.chunk.text for h in hits[:3])
+
+
+def test_a_passage_stating_the_figure_the_question_states_leads(retriever) -> None:
+    """Only the plan sets 100% of communes as model new-rural by 2030 (the resolution says 50%)."""
+    hits = retriever.search(
+        "Có văn kiện nào đặt mục tiêu 100% số xã đạt chuẩn nông thôn mới kiểu mẫu vào năm 2030 không?", k=3
+    )
+    assert hits[0].chunk.doc_id == "ke-hoach-nq30" and "Có 100% số xã đạt chuẩn nông thôn mới kiểu mẫu" in hits[0].chunk.text
