@@ -393,3 +393,17 @@ def test_a_narrower_target_than_the_passage_states_is_not_answered(answerer, que
 def test_words_that_do_not_narrow_a_target_leave_it_answered(answerer, question: str, figure: str) -> None:
     result = answerer.ask(question)
     assert not result.abstained and figure in result.answer
+
+
+def test_a_follow_up_asking_only_who_supports_carries_the_last_question(answerer) -> None:
+    """ "còn cơ quan nào phối hợp?" names no new subject: it asks more about the task of the last question."""
+    history = [{"role": "user", "content": "Ai chủ trì lập quy hoạch không gian ngầm thành phố?"}]
+    rewritten = answerer.rewrite("còn cơ quan nào phối hợp?", history)
+    assert rewritten.startswith("Ai chủ trì lập quy hoạch không gian ngầm thành phố?") and rewritten.endswith("phối hợp?")
+    assert answerer.rewrite("còn Sở Xây dựng thì sao?", history).startswith("Sở Xây dựng")
+
+
+def test_which_document_framing_is_no_topic(answerer) -> None:
+    wanted = answerer.retriever.wanted_tokens("Tỷ lệ đô thị hóa đạt bao nhiêu? con số đó ở văn kiện nào?")
+    assert {"do_thi", "ty_le"} <= wanted
+    assert not {"con_so", "so_do", "kien_nao"} & wanted
