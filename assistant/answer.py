@@ -106,6 +106,10 @@ _OWNERSHIP = re.compile(
 _ASKS_LIST = re.compile(r"\b(la gi|gom|bao gom|nhung gi|the nao|ra sao|tieu chi|noi dung|nhung .{1,40} nao|may .{1,30} nao)\b")
 _ASKS_OUTPUT = re.compile(r"\b(san pham|ket qua|dau ra)\b")
 _ASKS_DOCUMENT = re.compile(r"\b(van kien nao|van ban nao|tai lieu nao|o dau|nguon nao|trong van kien|nam o)\b")
+# "bao nhiêu", "mấy": the answer is a quantity (not "mức nào", which a level like "toàn dân" may answer). Typed
+# without accents, "may" after "nhà" is a plant.
+_ASKS_QUANTITY = re.compile(r"(?<!\w)(?:bao nhiêu|mấy)(?!\w)")
+_ASKS_QUANTITY_ACCENTLESS = re.compile(r"\b(?:bao nhieu|(?<!nha )may)\b")
 _ASKS_FIGURE = re.compile(r"\b(bao nhieu|muc nao|may|ty le|chi tieu|dat muc|con so)\b")
 
 
@@ -168,7 +172,7 @@ def _with_stopwords(text: str) -> set[str]:
 def _figure_cells(cells: dict[str, str]) -> list[str]:
     """The cells of a table row that hold its figures: not its label, unit, agencies, task or note ("Theo
     Chương trình hành động số 05")."""
-    skip = ("ghi chú", "đơn vị", "đvt", "cơ quan", "nhiệm vụ", "tên", "nội dung", "chỉ tiêu", "nguồn")
+    skip = ("ghi chú", "đơn vị", "đvt", "cơ quan", "nhiệm vụ", "tên", "nội dung", "chỉ tiêu", "nguồn", "thời gian", "kết quả")
     return [value for key, value in list(cells.items())[1:] if not any(word in key.lower() for word in skip)]
 
 
@@ -563,6 +567,11 @@ class Answerer:
             counting = [s for s in close if _counts(counted, query, s.sentence) or _row_counts(counted, s.hit.chunk)]
             naming = [s for s in close if s not in counting and _names_counted(counted, query, s.hit.chunk)]
             scored = counting + naming + [s for s in scored if s not in counting and s not in naming]
+        asks_quantity = says(query, _ASKS_QUANTITY, _ASKS_QUANTITY_ACCENTLESS)
+        if scored and asks_quantity and not counting:
+            # "… là bao nhiêu?": a nearly as good sentence that states a figure answers before one that states none.
+            stating = [s for s in scored if s.coverage >= scored[0].coverage - 0.25 and self._states_figure(s)]
+            scored = stating + [s for s in scored if s not in stating]
         if scored and _ASKS_PERSON.search(fold(query)):
             # "Ai là Tổng Bí thư ...": a sentence that names someone answers; one that names no one cannot.
             naming = [s for s in scored if s.coverage >= scored[0].coverage - 0.25 and _PERSON_NAME.search(s.sentence)]
@@ -589,6 +598,10 @@ class Answerer:
         listed = self._enumerated_items(query, hits, scored[0].coverage)
         if listed is not None:
             return listed
+        if asks_quantity and not self._states_figure(scored[0]):
+            # "Học phí trường Đại học Hàng hải … là bao nhiêu?" answered by a sentence about the university that
+            # states no figure at all: the quantity asked is not in the documents.
+            return self._abstain(hits)
         asked_years = years(query)
         asked_place = place_of(query)
         if asked_years:
@@ -689,6 +702,10 @@ class Answerer:
                     f"Văn kiện có thẩm quyền cao hơn là {self._title(higher)}."
                 )
         return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
+
+    @staticmethod
+    def _states_figure(item: "_Scored") -> bool:
+        return bool(figures(item.sentence) or (item.hit.chunk.cells and figures(item.hit.chunk.text)))
 
     @staticmethod
     def _speaks_of(item: "_Scored", asked_years: set[str]) -> bool:

@@ -407,3 +407,19 @@ def test_which_document_framing_is_no_topic(answerer) -> None:
     wanted = answerer.retriever.wanted_tokens("Tỷ lệ đô thị hóa đạt bao nhiêu? con số đó ở văn kiện nào?")
     assert {"do_thi", "ty_le"} <= wanted
     assert not {"con_so", "so_do", "kien_nao"} & wanted
+
+
+@pytest.mark.parametrize(
+    "question", ["Học phí trường Đại học Hàng hải Việt Nam năm học 2026-2027 là bao nhiêu?", "Hải Phòng có mấy khu kinh tế?"]
+)
+def test_a_quantity_asked_of_a_passage_stating_no_figure_is_not_answered(answerer, question: str) -> None:
+    """The Maritime University and the economic zones are in the documents; a figure for what is asked is not."""
+    assert answerer.ask(question).abstained
+
+
+@pytest.mark.parametrize(
+    "question", ["Nhà máy nhiệt điện LNG Hải Phòng do ai chủ trì?", "nha may xu ly rac seraphin hai duong do ai chu tri"]
+)
+def test_nha_may_is_a_plant_not_mấy(answerer, question: str) -> None:
+    result = answerer.ask(question)
+    assert not result.abstained and "chủ trì" in result.answer
