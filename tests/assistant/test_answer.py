@@ -420,6 +420,6 @@ def test_a_quantity_asked_of_a_passage_stating_no_figure_is_not_answered(answere
 @pytest.mark.parametrize(
     "question", ["Nhà máy nhiệt điện LNG Hải Phòng do ai chủ trì?", "nha may xu ly rac seraphin hai duong do ai chu tri"]
 )
-def test_nha_may_is_a_plant_not_mấy(answerer, question: str) -> None:
+def test_nha_may_is_a_plant_not_a_question_word(answerer, question: str) -> None:
     result = answerer.ask(question)
     assert not result.abstained and "chủ trì" in result.answer
