@@ -98,21 +98,22 @@ _KIND_ALIASES = {
 
 # What kind of answer is asked, no topic: a time ("trong khoảng thời gian nào", "bao lâu": "thời gian" heads every
 # task row of the programme), or the source of the figure just given ("con số đó ở văn kiện nào?").
-_TIME_FRAMING = re.compile(
+_ANSWER_KIND_FRAMING = re.compile(
     r"\b(?:(?:trong|vao) )?(?:khoang )?(?:thoi gian|thoi diem)(?= nao\b| la bao lau\b)|\bbao lau\b|\bkhi nao\b|\bbao gio\b|\bluc nao\b"
     r"|\b(?:con so|so lieu|chi tieu|noi dung) (?:do|nay|tren|ay)\b"
     r"|\b(?:(?:nam )?o|thuoc|trong|cua) (?:van kien|van ban|tai lieu) nao\b"
 )
 
 
-def _without_time_framing(text: str) -> str:
-    """The question without its time framing, its accents and capitals kept (abbreviations expand on "UBND")."""
+def _without_answer_kind_framing(text: str) -> str:
+    """The question without the words that ask for a time or a source, its accents and capitals kept (abbreviations
+    expand on "UBND")."""
     text = normalize(text)
     folded = fold(text)
     if len(folded) != len(text):
         return text
     kept, last = [], 0
-    for match in _TIME_FRAMING.finditer(folded):
+    for match in _ANSWER_KIND_FRAMING.finditer(folded):
         kept.append(text[last:match.start()])
         last = match.end()
     return " ".join([*kept, text[last:]])
@@ -472,8 +473,8 @@ class Retriever:
         The names of documents the question mentions are left out too: they pick the document (MENTION_BOOST), and
         counted as topic they would make every question about "Kế hoạch thực hiện NQ 30" match its title page."""
         mentioned, rest = self.index.mentions(text)
-        tokens = content_tokens(_TIME_FRAMING.sub(" ", rest)) if mentioned else set()
-        tokens = tokens or content_tokens(_without_time_framing(text))
+        tokens = content_tokens(_ANSWER_KIND_FRAMING.sub(" ", rest)) if mentioned else set()
+        tokens = tokens or content_tokens(_without_answer_kind_framing(text))
         return {t for t in tokens if "_" not in t or self.idf(t) < self._unseen_idf}
 
     @cached_property
