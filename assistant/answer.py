@@ -717,7 +717,9 @@ class Answerer:
     def _enumerated_items(self, query: str, hits: list[Hit], best_coverage: float) -> Answer | None:
         """ "Ba hướng đột phá ... là gì?": when a list's items each sit in their own passage, under a heading that says
         what the question asks, the answer is the items in order, not the one sentence that summarises them."""
-        if not _ASKS_LIST.search(fold(query)):
+        # "Có bao nhiêu đột phá chiến lược?" counts the list: the same items, with how many there are.
+        counts = says(query, _ASKS_QUANTITY, _ASKS_QUANTITY_ACCENTLESS)
+        if not (_ASKS_LIST.search(fold(query)) or counts):
             return None
         wanted = self.retriever.wanted_tokens(query)
         index = self.retriever.index
@@ -751,7 +753,10 @@ class Answerer:
                 n = self._cite(citations, Hit(item, 0.0), quote)
                 parts.append(f"- {quote} [{n}]")
             lead = f"Theo {self._title(chunk.doc_id)} (mục “{leaf}”"
-            lead += f", {len(items)} mục), mục thứ {wanted_item}:" if wanted_item else "):"
+            if wanted_item:
+                lead += f", {len(items)} mục), mục thứ {wanted_item}:"
+            else:
+                lead += f", {len(items)} mục):" if counts else "):"
             answer = lead + "\n" + "\n".join(parts)
             return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
         return None

@@ -423,3 +423,10 @@ def test_a_quantity_asked_of_a_passage_stating_no_figure_is_not_answered(answere
 def test_nha_may_is_a_plant_not_a_question_word(answerer, question: str) -> None:
     result = answerer.ask(question)
     assert not result.abstained and "chủ trì" in result.answer
+
+
+def test_how_many_items_a_list_has_is_answered_with_the_list(answerer) -> None:
+    """ "Có bao nhiêu đột phá chiến lược?": no sentence states the count; the list under its heading does."""
+    result = answerer.ask("Có bao nhiêu đột phá chiến lược?")
+    assert not result.abstained
+    assert "5 mục" in result.answer and len(result.citations) == 5
