@@ -57,13 +57,13 @@ OTHER_PLACE_PENALTY = 0.3
 # question cites it as its source ("theo Kế hoạch ...") than when it only names it ("ban hành Chương trình hành động").
 NAMED_MARGIN = 0.15
 CITED_SOURCE_MARGIN = 0.3
-# A list whose items are passages of their own is the answer when its heading covers this much of the question.
 # A title ("PHỤ LỤC 4 KỊCH BẢN TĂNG TRƯỞNG ...") is a poor quote: its coverage counts this much.
 TITLE_FACTOR = 0.5
 # How much less of the question a figure sentence about the asked years may cover than one about other years.
 YEAR_FALLBACK_MARGIN = 0.25
 # A figure elsewhere is the same target's only if it has the target's rarest words, this many of them.
 TELLING_WORDS = 2
+# A list whose items are passages of their own is the answer when its heading covers this much of the question.
 LIST_HEADING_COVERAGE = 0.6
 MAX_LISTED_ITEMS = 8
 _ITEM_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s")
@@ -279,7 +279,7 @@ def row_figures_text(chunk, asked_years: set[str] = frozenset()) -> str | None:
     when some column names them."""
     if chunk.kind != "table_row" or not chunk.cells:
         return None
-    label = _ENUMERATION.sub("", next(iter(chunk.cells.values()))).strip()
+    label = _ENUMERATION.sub("", _row_label(chunk)).strip()
     unit = _unit_cell(chunk).strip()
     if unit[:1].isupper() and unit[1:2].islower():
         unit = unit[0].lower() + unit[1:]  # "Triệu lượt" after a number reads "25 triệu lượt"; "USD" stays
@@ -860,8 +860,8 @@ class Answerer:
     def _target_words(self, query: str, item: _Scored) -> tuple[set[str], list[str]]:
         """What a figure sentence (or a row's label) and the question share, and the rarest of it: the words
         that tell this target from its neighbours ("y tế" in "bảo hiểm y tế", not "bảo hiểm xã hội")."""
-        cells = item.hit.chunk.cells if item.hit.chunk.kind == "table_row" else None
-        label = next(iter(cells.values())) if cells else item.sentence
+        chunk = item.hit.chunk
+        label = _row_label(chunk) if chunk.kind == "table_row" and chunk.cells else item.sentence
         # "đang" in "sản phẩm OCOP đang còn hiệu lực" is no part of the target (though folded it is "Đảng").
         stated = content_tokens(NUMBER.sub(" ", label)) - _with_stopwords(label)
         topic = (stated & self.retriever.wanted_tokens(query)) or stated
