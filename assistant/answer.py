@@ -20,8 +20,8 @@ from assistant.retrieve import (
     Hit,
     Retriever,
     content_tokens,
+    about_other_place,
     leaf_heading,
-    passage_place,
     place_of,
     plain_question,
     spanned_years,
@@ -542,7 +542,7 @@ class Answerer:
                 if _is_title(sentence):
                     coverage *= TITLE_FACTOR  # "Phụ lục 4 KỊCH BẢN TĂNG TRƯỞNG ..." names a table, it answers nothing
                 score = coverage + RANK_WEIGHT / (rank + 1)
-                if asked_place and passage_place(hit.chunk, sentence) not in (None, asked_place):
+                if about_other_place(hit.chunk, asked_place, sentence):
                     score -= OTHER_PLACE_PENALTY
                 scored.append(_Scored(sentence, hit, rank, coverage, score))
         scored.sort(key=lambda s: -s.score)
@@ -612,7 +612,7 @@ class Answerer:
                 if id(s) in tier
                 and asked_years <= years(f"{s.hit.chunk.section} {s.sentence}")
                 and s.coverage >= scored[0].coverage - 0.15
-                and not (asked_place and passage_place(s.hit.chunk, s.sentence) not in (None, asked_place))
+                and not about_other_place(s.hit.chunk, asked_place, s.sentence)
             ]
             if same_years:
                 scored = same_years + [s for s in scored if s not in same_years]
@@ -628,7 +628,7 @@ class Answerer:
                 and NUMBER.search(s.sentence)
                 and asked_years <= years(f"{s.hit.chunk.section} {s.sentence}")
                 and (best not in counting or s in counting)
-                and (not asked_place or passage_place(s.hit.chunk, s.sentence) in (None, asked_place))
+                and not about_other_place(s.hit.chunk, asked_place, s.sentence)
             ]
             if close:
                 best = max(close, key=lambda s: (authority.get(s.hit.chunk.doc_id, 0), s.score))
@@ -643,7 +643,7 @@ class Answerer:
                 if s.coverage >= best.coverage - YEAR_FALLBACK_MARGIN
                 and figures(s.sentence)
                 and self._speaks_of(s, asked_years)
-                and not (asked_place and passage_place(s.hit.chunk, s.sentence) not in (None, asked_place))
+                and not about_other_place(s.hit.chunk, asked_place, s.sentence)
             ]
             if not fitting:
                 return self._abstain(hits)
@@ -848,7 +848,7 @@ class Answerer:
                 # The same lead figure ("3.384 doanh nghiệp") is agreement, whatever else either sentence counts.
                 if not found or canonical_number(found[0]) == canonical_number(best_figures[0]) or not stated <= best_years or (best_years and not stated):
                     continue
-                if place and passage_place(hit.chunk, sentence) not in (None, place):
+                if about_other_place(hit.chunk, place, sentence):
                     continue
                 if asked_years and not self._speaks_of(_Scored(sentence, hit, 0, 0.0, 0.0), asked_years):
                     continue  # the plan's 2030 target is no other figure for "năm 2025"

@@ -367,6 +367,11 @@ def passage_place(chunk: Chunk, sentence: str | None = None) -> str | None:
     return None
 
 
+def about_other_place(chunk: Chunk, asked_place: str | None, sentence: str | None = None) -> bool:
+    """Whether a passage (or one sentence of it) is about the merged locality the question did not ask about."""
+    return bool(asked_place) and passage_place(chunk, sentence) not in (None, asked_place)
+
+
 def _names_a_place(text: str) -> bool:
     folded = fold(text)
     return bool(_HAI_DUONG.search(folded) or _HAI_PHONG.search(folded))
@@ -646,7 +651,7 @@ class Retriever:
                 ) * (AGENCY_BOOST if named_agencies and self._assigns(hit.chunk, named_agencies) else 1.0) * (
                     STATED_FIGURE_BOOST if stated and stated & self._figures_of(hit.chunk) else 1.0
                 ) * (
-                    OTHER_PLACE_FACTOR if asked_place and passage_place(hit.chunk) not in (None, asked_place) else 1.0) * (
+                    OTHER_PLACE_FACTOR if about_other_place(hit.chunk, asked_place) else 1.0) * (
                     self._period_factor(asked_years, hit.chunk)
                 )
             ranked = sorted(head, key=lambda h: -h.score) + tail
