@@ -339,13 +339,21 @@ _HAI_DUONG = re.compile(r"\bhai duong\b|\b(?:dia ban|toan|cua) tinh\b")
 _HAI_PHONG = re.compile(r"\bhai phong\b|\b(?:dia ban|toan|cua) thanh pho\b")
 
 
-def place_of(text: str) -> str | None:
-    """Which of the two merged localities a text is about, when it names exactly one."""
+def _places_named(text: str) -> tuple[bool, bool]:
+    """Whether a text names Hải Dương, and whether it names Hải Phòng."""
     folded = fold(text)
-    duong, phong = bool(_HAI_DUONG.search(folded)), bool(_HAI_PHONG.search(folded))
+    return bool(_HAI_DUONG.search(folded)), bool(_HAI_PHONG.search(folded))
+
+
+def _one_place(duong: bool, phong: bool) -> str | None:
     if duong == phong:
         return None
     return "hai duong" if duong else "hai phong"
+
+
+def place_of(text: str) -> str | None:
+    """Which of the two merged localities a text is about, when it names exactly one."""
+    return _one_place(*_places_named(text))
 
 
 def leaf_heading(chunk: Chunk) -> str:
@@ -358,23 +366,16 @@ def passage_place(chunk: Chunk, sentence: str | None = None) -> str | None:
     name neither, the nearest heading further up that names one ("2. Kết quả thực hiện các chỉ tiêu Đại hội XVII
     Đảng bộ tỉnh Hải Dương" over "2.1. Các chỉ tiêu kinh tế - xã hội")."""
     own = f"{leaf_heading(chunk)} {chunk.text if sentence is None else sentence}"
-    place = place_of(own)
-    if place is not None or _names_a_place(own):
-        return place
-    for heading in reversed(chunk.section.split(" > ")[:-1]):
-        if _names_a_place(heading):
-            return place_of(heading)
+    for text in (own, *reversed(chunk.section.split(" > ")[:-1])):
+        named = _places_named(text)
+        if any(named):
+            return _one_place(*named)
     return None
 
 
 def about_other_place(chunk: Chunk, asked_place: str | None, sentence: str | None = None) -> bool:
     """Whether a passage (or one sentence of it) is about the merged locality the question did not ask about."""
     return bool(asked_place) and passage_place(chunk, sentence) not in (None, asked_place)
-
-
-def _names_a_place(text: str) -> bool:
-    folded = fold(text)
-    return bool(_HAI_DUONG.search(folded) or _HAI_PHONG.search(folded))
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}\.|[a-zđ]\)|[-+•])\s")
@@ -516,9 +517,15 @@ class Retriever:
 
     @cached_property
     def _row_agencies_all(self) -> set[str]:
-        return {name for chunk in self.index.chunks for name in self._row_agencies(chunk)}
+        return set().union(*self._agencies_by_row.values())
 
-    def _row_agencies(self, chunk: Chunk) -> set[str]:
+    @cached_property
+    def _agencies_by_row(self) -> dict[str, set[str]]:
+        """Each task row's lead and supporting agencies, read once (they are asked for on every search)."""
+        return {chunk.chunk_id: self._row_agencies(chunk) for chunk in self.index.chunks if chunk.cells}
+
+    @staticmethod
+    def _row_agencies(chunk: Chunk) -> set[str]:
         names: set[str] = set()
         for key, value in (chunk.cells or {}).items():
             if "chủ trì" in key.lower() or "phối hợp" in key.lower():
@@ -536,7 +543,7 @@ class Retriever:
         return cached
 
     def _assigns(self, chunk: Chunk, agencies: set[str]) -> bool:
-        return bool(chunk.cells) and bool(self._row_agencies(chunk) & agencies)
+        return bool(self._agencies_by_row.get(chunk.chunk_id, set()) & agencies)
 
     def coverage(self, wanted: set[str], chunk: Chunk) -> float:
         """IDF-weighted share of the question's content tokens that the passage holds; tokens only its headings hold
