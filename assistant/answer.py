@@ -110,6 +110,11 @@ _ASKS_DOCUMENT = re.compile(r"\b(van kien nao|van ban nao|tai lieu nao|o dau|ngu
 # without accents, "may" after "nhà" is a plant.
 _ASKS_QUANTITY = re.compile(r"(?<!\w)(?:bao nhiêu|mấy)(?!\w)")
 _ASKS_QUANTITY_ACCENTLESS = re.compile(r"\b(?:bao nhieu|(?<!nha )may)\b")
+
+
+def asks_quantity(question: str) -> bool:
+    """ "bao nhiêu", "mấy": on accented text "mấy" is not "máy", and typed without accents "nha may" is a plant."""
+    return says(question, _ASKS_QUANTITY, _ASKS_QUANTITY_ACCENTLESS)
 _ASKS_FIGURE = re.compile(r"\b(bao nhieu|muc nao|may|ty le|chi tieu|dat muc|con so)\b")
 
 
@@ -567,8 +572,8 @@ class Answerer:
             counting = [s for s in close if _counts(counted, query, s.sentence) or _row_counts(counted, s.hit.chunk)]
             naming = [s for s in close if s not in counting and _names_counted(counted, query, s.hit.chunk)]
             scored = counting + naming + [s for s in scored if s not in counting and s not in naming]
-        asks_quantity = says(query, _ASKS_QUANTITY, _ASKS_QUANTITY_ACCENTLESS)
-        if scored and asks_quantity and not counting:
+        quantity_asked = asks_quantity(query)
+        if scored and quantity_asked and not counting:
             # "… là bao nhiêu?": a nearly as good sentence that states a figure answers before one that states none.
             stating = [s for s in scored if s.coverage >= scored[0].coverage - 0.25 and self._states_figure(s)]
             scored = stating + [s for s in scored if s not in stating]
@@ -598,7 +603,7 @@ class Answerer:
         listed = self._enumerated_items(query, hits, scored[0].coverage)
         if listed is not None:
             return listed
-        if asks_quantity and not self._states_figure(scored[0]):
+        if quantity_asked and not self._states_figure(scored[0]):
             # "Học phí trường Đại học Hàng hải … là bao nhiêu?" answered by a sentence about the university that
             # states no figure at all: the quantity asked is not in the documents.
             return self._abstain(hits)
@@ -718,7 +723,7 @@ class Answerer:
         """ "Ba hướng đột phá ... là gì?": when a list's items each sit in their own passage, under a heading that says
         what the question asks, the answer is the items in order, not the one sentence that summarises them."""
         # "Có bao nhiêu đột phá chiến lược?" counts the list: the same items, with how many there are.
-        counts = says(query, _ASKS_QUANTITY, _ASKS_QUANTITY_ACCENTLESS)
+        counts = asks_quantity(query)
         if not (_ASKS_LIST.search(fold(query)) or counts):
             return None
         wanted = self.retriever.wanted_tokens(query)

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.answer import Answer, Citation, refers_back, says
+from assistant.answer import Answer, Citation, asks_quantity, refers_back
 from ingest.agencies import agency_key
 from ingest.document import Chunk
 from ingest.normalize import STOPWORDS, fold, fold_tokens, folded_tokens, lexical_tokens, looks_accentless, normalize
@@ -463,15 +463,6 @@ def _directed_by(agency_id: str, question: _Question, catalogue: _Catalogue, ind
 
 
 _GIVEN = re.compile(r"\b(chu tri|duoc giao|giao cho|phu trach|dam nhiem|phoi hop|thuc hien)\b")
-_ASKS_COUNT = re.compile(r"(?<!\w)(bao nhiêu|mấy)(?!\w)")
-_ASKS_COUNT_ACCENTLESS = re.compile(r"\b(bao nhieu|may)\b")
-
-
-def _asks_count(question: str) -> bool:
-    """"bao nhiêu", "mấy"; on accented text "mấy" is not "nhà máy"."""
-    return says(question, _ASKS_COUNT, _ASKS_COUNT_ACCENTLESS)
-
-
 def asks_ownership(question: str) -> bool:
     """Whether a question asks who leads, supports or by when (the only questions this module answers)."""
     folded = fold(question)
@@ -494,7 +485,7 @@ def answer_ownership(question: str, registry: Registry, index, history_question:
     agencies = [a for a in named if a not in catalogue.collective]
     spans = [k for a, k in zip(named, named_spans) if a not in catalogue.collective]
     cued = asks_ownership(question)
-    if not cued and (not agencies or _asks_count(question)):
+    if not cued and (not agencies or asks_quantity(question)):
         # "Đảng ủy UBND thành phố sẽ phê duyệt bao nhiêu mô hình?" asks a figure about a body, not what it owns.
         return None
     documents = index.mentioned_docs(question) if hasattr(index, "mentioned_docs") else set()
