@@ -393,12 +393,38 @@ _ASKS_PERSON = re.compile(
     r"\bai\s+(?:dang\s+|hien\s+|hien nay\s+|se\s+)?(?:la|giu chuc|giu cuong vi|lam)\s+" + _OFFICE + r"|\b" + _OFFICE + r"\b.{0,80}\bla ai\b"
 )
 # A capitalised word that starts a body's name, not a person's: "Chủ tịch Ủy ban nhân dân", "đồng chí Tổng Bí thư".
-_BODY_WORDS = "Ủy|Uỷ|Hội|Ban|Sở|Thành|Tỉnh|Nhân|Đảng|Bộ|Tổng|Chủ|Bí|Phó|Giám|Thủ|Trưởng|Mặt|Cục|Viện|Trường"
+_BODY_WORDS = "Ủy|Uỷ|Hội|Ban|Sở|Thành|Tỉnh|Nhân|Đảng|Bộ|Tổng|Chủ|Bí|Phó|Giám|Thủ|Trưởng|Mặt|Cục|Viện|Trường|Trung"
 _NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]+"
 _PERSON_NAME = re.compile(
     r"(?:[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|Tổng Bí thư|Chủ tịch|Bí thư|Giám đốc|Thủ tướng)\s+"
     + r"(?!(?:" + _BODY_WORDS + r")\b)" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,3}"
 )
+
+
+def _long_folded(text: str) -> str:
+    """Folded words with each abbreviation in its long form, so "Chủ tịch UBND" reads as "chu tich uy ban nhan dan"."""
+    return " ".join(fold(ABBREVIATIONS.get(word, word)) for word in re.findall(r"\w+", text))
+
+
+def _names_office_holder(query: str, sentence: str) -> bool:
+    """Whether the sentence names someone in the office the question asks about, beside the name: the title and
+    the capitalised words of the body after it ("Bí thư Thành", "Chủ tịch UBND"). "Tổng Bí thư Tô Lâm" holds no
+    "Bí thư Thành ủy", nor does the "Ban Bí thư" a few words off, and "Chủ tịch Hồ Chí Minh" is no "Chủ tịch UBND"."""
+    words = re.findall(r"\w+", query)
+    folded = " ".join(fold(word) for word in words)
+    title = re.search(r"\b" + _OFFICE + r"\b", folded)
+    if title is None:
+        return False
+    body = []
+    for word in words[folded[: title.end()].count(" ") + 1 :][:2]:
+        if not word[:1].isupper():
+            break
+        body.append(_long_folded(word))
+    office = " ".join([title.group(0), *body])
+    pattern = re.compile(r"(?<!tong )(?<!pho )(?<!ban )\b" + re.escape(office) + r"\b")
+    return any(
+        pattern.search(_long_folded(sentence[max(0, m.start() - 60) : m.end() + 60])) for m in _PERSON_NAME.finditer(sentence)
+    )
 
 
 # What a user asks the assistant to do ("tóm tắt", "liệt kê", "giải thích"): no topic of the documents.
@@ -579,7 +605,7 @@ class Answerer:
             scored = stating + [s for s in scored if s not in stating]
         if scored and _ASKS_PERSON.search(fold(query)):
             # "Ai là Tổng Bí thư ...": a sentence that names someone answers; one that names no one cannot.
-            naming = [s for s in scored if s.coverage >= scored[0].coverage - 0.25 and _PERSON_NAME.search(s.sentence)]
+            naming = [s for s in scored if s.coverage >= scored[0].coverage - 0.25 and _names_office_holder(query, s.sentence)]
             scored = naming + [s for s in scored if s not in naming]
         if not scored:
             return self._abstain(hits)
@@ -773,8 +799,8 @@ class Answerer:
         passage = f"{info.get('title', '')} {info.get('issuer', '')} {best.hit.chunk.section} {best.hit.chunk.text}"
         if best.coverage < MIN_COVERAGE or self._names_missing(query, passage) or _counted_missing(query, best.hit.chunk):
             return True
-        if _ASKS_PERSON.search(fold(query)) and not _PERSON_NAME.search(best.sentence):
-            return True  # "Ai đang là Chủ tịch UBND thành phố?" asks for a person: a sentence naming no one is no answer
+        if _ASKS_PERSON.search(fold(query)) and not _names_office_holder(query, best.sentence):
+            return True  # "Ai đang là Chủ tịch UBND thành phố?" asks for a person in that office: none named, no answer
         if _narrower_target(query, best.hit.chunk, best.sentence):
             return True  # "khách du lịch quốc tế" is not answered by the row "Khách du lịch"
         unknown = self._unknown_words(query)

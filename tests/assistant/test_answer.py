@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import _ordinal, counted_term, refers_back
+from assistant.answer import _names_office_holder, _ordinal, counted_term, refers_back
 
 
 @pytest.fixture(scope="module")
@@ -306,11 +306,26 @@ def test_ordinal_reads_thu_tu_as_order_unless_accented_as_four(question: str, ex
 
 
 @pytest.mark.parametrize(
-    "question", ["Bí thư Thành ủy Hải Phòng hiện nay là ai?", "Ai đang giữ chức Giám đốc Sở Tài chính?"]
+    "question",
+    ["Bí thư Thành ủy Hải Phòng hiện nay là ai?", "Ai đang giữ chức Giám đốc Sở Tài chính?", "Chủ tịch UBND thành phố là ai?"],
 )
 def test_who_holds_an_office_is_no_question_the_documents_answer(answerer, question: str) -> None:
     """The documents name offices ("Chủ tịch UBND thành phố tặng Bằng khen"), not who holds them today."""
     assert answerer.ask(question).abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "holds"),
+    [
+        ("Bí thư Thành ủy là ai?", "Đồng chí Tô Lâm, Tổng Bí thư (để b/c)", False),
+        ("Bí thư Thành ủy là ai?", "được sự đồng ý của Bộ Chính trị và Ban Bí thư Trung ương Đảng", False),
+        ("Chủ tịch UBND thành phố là ai?", "Dự án xây dựng Tượng đài Chủ tịch Hồ Chí Minh", False),
+        ("Chủ tịch UBND thành phố là ai?", "đồng chí Nguyễn Văn Tùng, Chủ tịch Ủy ban nhân dân thành phố", True),
+        ("Ai là Tổng Bí thư?", "đồng chí Tổng Bí thư Tô Lâm nêu rõ", True),
+    ],
+)
+def test_a_person_answers_only_in_the_office_asked(question: str, sentence: str, holds: bool) -> None:
+    assert _names_office_holder(question, sentence) is holds
 
 
 def test_who_question_is_answered_by_the_sentence_that_names_the_person(answerer) -> None:
