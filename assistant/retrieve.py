@@ -19,6 +19,7 @@ import numpy as np
 from assistant.figures import YEAR, figures
 from assistant.settings import Settings
 from ingest import store
+from ingest.chunk import is_bare_list
 from ingest.document import Chunk
 from ingest.normalize import (
     canonical_number,
@@ -378,14 +379,6 @@ def about_other_place(chunk: Chunk, asked_place: str | None, sentence: str | Non
     return bool(asked_place) and passage_place(chunk, sentence) not in (None, asked_place)
 
 
-_LIST_ITEM = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}\.|[a-zđ]\)|[-+•])\s")
-
-
-def _is_list(text: str) -> bool:
-    """A passage that is nothing but short list items ("1. Trung thực, thẳng thắn, nghĩa tình"): its heading right
-    above ("III. Bộ tiêu chí con người ...") is what it is about, as much as its own words."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    return len(lines) >= 2 and all(_LIST_ITEM.match(line) and len(line) < 200 for line in lines)
 
 
 # Courtesy around a question ("Cho tôi biết …", "Xin hỏi …", "… ạ?", "… nhé"): words
@@ -555,7 +548,7 @@ class Retriever:
         in_body = sum(self.idf(t) for t in wanted if t in body)
         in_leaf = sum(self.idf(t) for t in wanted if t in leaf and t not in body)
         in_upper = sum(self.idf(t) for t in wanted if t in upper and t not in body and t not in leaf)
-        leaf_weight = 1.0 if _is_list(chunk.text) else LEAF_HEADING_WEIGHT
+        leaf_weight = 1.0 if is_bare_list(chunk.text) else LEAF_HEADING_WEIGHT
         return (in_body + leaf_weight * in_leaf + SECTION_COVERAGE_WEIGHT * in_upper) / total
 
     def query_forms(self, query: str) -> QueryForms:
@@ -583,9 +576,12 @@ class Retriever:
     def dense_ranking(self, forms: QueryForms, doc_ids: list[str] | None, n: int = CANDIDATES) -> list[str]:
         return [chunk_id for chunk_id, _ in self.dense_scored(forms, doc_ids, n)]
 
-    def dense_scored(self, forms: QueryForms, doc_ids: list[str] | None, n: int = CANDIDATES) -> list[tuple[str, float]]:
-        """Nearest chunks with their cosine similarity to the query."""
-        vector = self.embedder.embed_query(forms.dense)
+    def dense_scored(
+        self, forms: QueryForms, doc_ids: list[str] | None, n: int = CANDIDATES, vector: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest chunks with their cosine similarity to the query (`vector`: the query's, when already embedded)."""
+        if vector is None:
+            vector = self.embedder.embed_query(forms.dense)
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
         with store.reaching_chroma(self.index.settings, self.index.meta.collection):
             result = self.index.collection.query(
@@ -614,14 +610,24 @@ class Retriever:
             raise KeyError(f"unknown doc_id(s): {', '.join(unknown)}; known: {', '.join(self.index.doc_ids())}")
         mentioned = self.index.mentioned_docs(query)
         forms = self.query_forms(query)
-        dense = self.dense_scored(forms, doc_ids)
+        vector = self.embedder.embed_query(forms.dense)
+        dense = self.dense_scored(forms, doc_ids, vector=vector)
+        # A document the question cites as its source ("theo Kế hoạch ...") is also searched on its own: its
+        # passages do not carry its name, so the corpus-wide nearest list may hold none of them.
+        cited = self.index.cited_sources(query)
+        in_named = self.dense_scored(forms, sorted(cited), vector=vector) if cited and not doc_ids else []
         lexical = self.lexical_ranking(forms, doc_ids)
         fused: dict[str, Hit] = {}
-        for rank, (chunk_id, similarity) in enumerate(dense):
-            hit = fused.setdefault(chunk_id, Hit(self.index.by_id[chunk_id], 0.0))
-            hit.dense_rank = rank
-            hit.dense_similarity = similarity
-            hit.score += self.dense_weight / (RRF_K + rank + 1)
+        dense_rank: dict[str, int] = {}
+        for ranking in (dense, in_named):
+            for rank, (chunk_id, similarity) in enumerate(ranking):
+                hit = fused.setdefault(chunk_id, Hit(self.index.by_id[chunk_id], 0.0))
+                hit.dense_similarity = similarity
+                dense_rank[chunk_id] = min(rank, dense_rank.get(chunk_id, rank))
+        for chunk_id, rank in dense_rank.items():
+            fused[chunk_id].score += self.dense_weight / (RRF_K + rank + 1)
+        for rank, (chunk_id, _) in enumerate(dense):
+            fused[chunk_id].dense_rank = rank
         for rank, chunk_id in enumerate(lexical):
             hit = fused.setdefault(chunk_id, Hit(self.index.by_id[chunk_id], 0.0))
             hit.lexical_rank = rank

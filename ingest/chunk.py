@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ingest.document import Block, Chunk, ParsedDocument
+from ingest.document import Block, Chunk, ParsedDocument, TableRow
 
 TokenCounter = Callable[[str], int]
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
-_CONTEXT_LEVEL_CHARS = 140
 
 
 def approximate_tokens(text: str) -> int:
@@ -30,10 +29,70 @@ def section_label(path: list[str]) -> str:
     return " > ".join(path) or PREAMBLE_SECTION
 
 
-def _context(doc: ParsedDocument, section: list[str]) -> str:
-    levels = [level if len(level) <= _CONTEXT_LEVEL_CHARS else level[:_CONTEXT_LEVEL_CHARS] + "…" for level in section[-2:]]
-    title = doc.info.short_title or doc.info.title
-    return f"{title}. {' > '.join(levels)}".strip()
+_HEADING_NUMBER = re.compile(
+    r"^\s*(?:(?:PHẦN THỨ \S+|[IVXLC]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-–:]+\s*|\d+(?:\.\d+)+\s+)"
+)
+_CONTEXT_CHARS = 50
+_NOTES_COLUMN = "ghi chú"
+"""A table's notes column says where a task came from ("Theo Chương trình hành động số 05-CTr/TU"), not what it is."""
+
+
+def heading_label(heading: str) -> str:
+    """A heading as a reader says it: without its number ("2.1.", "II.", "b)") and, when set in capitals, in
+    sentence case; capitals cost the embedder's tokenizer two to three times the pieces and number nothing."""
+    label = _HEADING_NUMBER.sub("", heading).strip() or heading.strip()
+    letters = [c for c in label if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+        label = label[0] + label[1:].lower()
+    return label
+
+
+def _clipped(text: str, limit: int = _CONTEXT_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def repeated_headings(doc: ParsedDocument) -> set[str]:
+    """Heading labels used under more than one parent ("Nội dung, phương pháp"): alone they say nothing."""
+    parents: dict[str, set[tuple[str, ...]]] = {}
+    for path in doc.sections:
+        if path:
+            parents.setdefault(heading_label(path[-1]), set()).add(tuple(path[:-1]))
+    return {label for label, seen in parents.items() if len(seen) > 1}
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}\.|[a-zđ]\)|[-+•])\s")
+
+
+def is_bare_list(text: str) -> bool:
+    """A passage that is nothing but short list items ("2. Trung thực, thẳng thắn, nghĩa tình"): its heading right
+    above ("III. Bộ tiêu chí con người ...") is what it is about, as much as its own words."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return len(lines) >= 2 and all(_LIST_ITEM.match(line) and len(line) < 200 for line in lines)
+
+
+def embedding_context(section: list[str], repeated: set[str], whole: bool = False) -> str:
+    """The heading a passage sits under, short: the passage's own words carry the meaning, the heading says
+    what they are about (`whole`: all of it, for a bare list). A heading that recurs under several parents is
+    read with its parent."""
+    if not section:
+        return ""
+    label = heading_label(section[-1])
+    context = label if whole else _clipped(label)
+    if label in repeated and len(section) > 1:
+        context = f"{_clipped(heading_label(section[-2]))} > {context}"
+    return context
+
+
+def embedding_text(text: str, kind: str, row: TableRow | None, context: str) -> str:
+    """What the embedder reads for a chunk. The document's title and the column names are left out: shared by
+    hundreds of passages, they move every vector alike and tell none apart (the lexical index keeps them, and
+    a question that names a document searches that document on its own). A footnote opens with the words it
+    annotates, which say more than the heading of the passage citing it."""
+    if kind == "table_row" and row is not None and text == "; ".join(f"{k}: {v}" for k, v in row.cells.items()):
+        text = "; ".join(v for k, v in row.cells.items() if k.casefold() != _NOTES_COLUMN and v)
+    if kind == "footnote" or not context:
+        return text
+    return f"{context}\n{text}"
 
 
 def _split_long(text: str, limit: int, count: TokenCounter) -> list[str]:
@@ -102,10 +161,10 @@ def chunk_document(
         raise ValueError(f"target_tokens ({target_tokens}) must not exceed max_tokens ({max_tokens})")
     chunks: list[Chunk] = []
     pending: list[Block] = []
+    repeated = repeated_headings(doc)
 
     def emit(text: str, blocks: list[Block], kind: str) -> None:
         first = blocks[0]
-        context = _context(doc, first.section)
         order = len(chunks)
         chunks.append(
             Chunk(
@@ -116,7 +175,7 @@ def chunk_document(
                 kind=kind,  # type: ignore[arg-type]
                 order=order,
                 text=text,
-                embed_text=f"{context}\n{text}",
+                embed_text=embedding_text(text, kind, first.row, embedding_context(first.section, repeated, is_bare_list(text))),
                 line_start=min(b.line_start for b in blocks),
                 line_end=max(b.line_end for b in blocks),
                 table=first.table,
@@ -125,7 +184,8 @@ def chunk_document(
         )
 
     def body_limit(section: list[str]) -> int:
-        return max(64, max_tokens - count(_context(doc, section)) - 4)
+        # the whole heading, as a bare list embeds it: the passage fits whichever way it turns out
+        return max(64, max_tokens - count(embedding_context(section, repeated, whole=True)) - 4)
 
     def flush() -> None:
         if not pending:

