@@ -389,7 +389,8 @@ def _place_line(builder: _Builder, line: _Line) -> None:
         if _is_uppercase(top.text) and _is_uppercase(line.text) and not _LIST_START.match(line.text):
             builder.extend_heading(line.text)
             return
-        if line.text[0].islower() and not _ends_sentence(top.text):
+        # "… trung thành với Tổ quốc và mục tiêu" / "“Độc lập dân tộc …”": a quotation runs on like a lowercase word.
+        if (line.text[0].islower() or line.text[0] in "“\"") and not _ends_sentence(top.text):
             # A hard-wrapped numbered line that runs on into a full sentence is a list paragraph, not a heading.
             runs_on = _holds_sentence_end(line.text) or len(top.text) + len(line.text) > 300
             if top.kind in _NUMBERED and not top.bold and runs_on:

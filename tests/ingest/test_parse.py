@@ -192,6 +192,27 @@ def test_short_numbered_items_with_nothing_under_them_stay_text():
     assert [b.line_start for b in doc.blocks] == [2, 3, 5]
 
 
+def test_a_list_item_wrapped_before_a_quotation_stays_an_item():
+    """ "1. Yêu nước, …, trung thành với Tổ quốc và mục tiêu" wraps before "“Độc lập dân tộc …”": the quotation runs
+    on like a lowercase word, so the item is no heading with the quotation under it but the list's first item."""
+    text = "\n".join(
+        [
+            "III. Bộ tiêu chí con người Xã hội chủ nghĩa",
+            "",
+            "1. Yêu nước, trung thành với Tổ quốc và mục tiêu",
+            "“Độc lập dân tộc gắn liền với Chủ nghĩa xã hội”",
+            "",
+            "2. Trung thực, thẳng thắn, nghĩa tình",
+        ]
+    )
+    doc = parse_document(text, INFO)
+    assert doc.sections == [["III. Bộ tiêu chí con người Xã hội chủ nghĩa"]]
+    assert [b.text for b in doc.blocks] == [
+        "1. Yêu nước, trung thành với Tổ quốc và mục tiêu “Độc lập dân tộc gắn liền với Chủ nghĩa xã hội”",
+        "2. Trung thực, thẳng thắn, nghĩa tình",
+    ]
+
+
 def test_list_items_of_the_real_scheme_are_searchable_text(parsed_corpus, doc_id="de-an-cnxh"):
     doc = parsed_corpus[doc_id]
     text = " ".join(b.text for b in doc.blocks)
