@@ -379,8 +379,6 @@ def about_other_place(chunk: Chunk, asked_place: str | None, sentence: str | Non
     return bool(asked_place) and passage_place(chunk, sentence) not in (None, asked_place)
 
 
-
-
 # Courtesy around a question ("Cho tôi biết …", "Xin hỏi …", "… ạ?", "… nhé"): words
 # the documents never use, which would otherwise read as a topic the corpus lacks. Typed without accents only whole
 # phrases count: "ban" alone may be "Ban Chấp hành".
@@ -615,11 +613,11 @@ class Retriever:
         # A document the question cites as its source ("theo Kế hoạch ...") is also searched on its own: its
         # passages do not carry its name, so the corpus-wide nearest list may hold none of them.
         cited = self.index.cited_sources(query)
-        in_named = self.dense_scored(forms, sorted(cited), vector=vector) if cited and not doc_ids else []
+        in_cited = self.dense_scored(forms, sorted(cited), vector=vector) if cited and not doc_ids else []
         lexical = self.lexical_ranking(forms, doc_ids)
         fused: dict[str, Hit] = {}
         dense_rank: dict[str, int] = {}
-        for ranking in (dense, in_named):
+        for ranking in (dense, in_cited):
             for rank, (chunk_id, similarity) in enumerate(ranking):
                 hit = fused.setdefault(chunk_id, Hit(self.index.by_id[chunk_id], 0.0))
                 hit.dense_similarity = similarity
