@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from ingest.document import Block, Chunk, ParsedDocument, TableRow
+from ingest.parse import is_uppercase
 
 TokenCounter = Callable[[str], int]
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
@@ -41,8 +42,7 @@ def heading_label(heading: str) -> str:
     """A heading as a reader says it: without its number ("2.1.", "II.", "b)") and, when set in capitals, in
     sentence case; capitals cost the embedder's tokenizer two to three times the pieces and number nothing."""
     label = _HEADING_NUMBER.sub("", heading).strip() or heading.strip()
-    letters = [c for c in label if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+    if any(c.isalpha() for c in label) and is_uppercase(label):
         label = label[0] + label[1:].lower()
     return label
 
@@ -84,11 +84,11 @@ def embedding_context(section: list[str], repeated: set[str], whole: bool = Fals
 
 
 def embedding_text(text: str, kind: str, row: TableRow | None, context: str) -> str:
-    """What the embedder reads for a chunk. The document's title and the column names are left out: shared by
+    """What the embedder reads for a chunk (`row`: the table row the chunk holds whole, if it does). The document's title and the column names are left out: shared by
     hundreds of passages, they move every vector alike and tell none apart (the lexical index keeps them, and
     a question that names a document searches that document on its own). A footnote opens with the words it
     annotates, which say more than the heading of the passage citing it."""
-    if kind == "table_row" and row is not None and text == "; ".join(f"{k}: {v}" for k, v in row.cells.items()):
+    if kind == "table_row" and row is not None:
         text = "; ".join(v for k, v in row.cells.items() if k.casefold() != _NOTES_COLUMN and v)
     if kind == "footnote" or not context:
         return text
@@ -175,7 +175,12 @@ def chunk_document(
                 kind=kind,  # type: ignore[arg-type]
                 order=order,
                 text=text,
-                embed_text=embedding_text(text, kind, first.row, embedding_context(first.section, repeated, is_bare_list(text))),
+                embed_text=embedding_text(
+                    text,
+                    kind,
+                    first.row if text == first.text else None,  # a part of an oversized row keeps its column names
+                    embedding_context(first.section, repeated, is_bare_list(text)),
+                ),
                 line_start=min(b.line_start for b in blocks),
                 line_end=max(b.line_end for b in blocks),
                 table=first.table,

@@ -47,7 +47,7 @@ def _uppercase_ratio(text: str) -> float:
     return sum(ch.isupper() for ch in letters) / len(letters)
 
 
-def _is_uppercase(text: str) -> bool:
+def is_uppercase(text: str) -> bool:
     if not any(ch.isalpha() for ch in text):
         return len(text) < 20
     return _uppercase_ratio(text) >= 0.8
@@ -183,19 +183,19 @@ class _Builder:
 def _heading_kind(line: _Line) -> str | None:
     text = line.text
     short = len(text) <= 250 and not text.rstrip().endswith((".", ";"))
-    if _PART.match(text) and (_is_uppercase(text.split(":")[0]) or line.bold or text.startswith("Nơi nhận")):
+    if _PART.match(text) and (is_uppercase(text.split(":")[0]) or line.bold or text.startswith("Nơi nhận")):
         return "part"
-    if (m := _LETTER.match(text)) and m.group(1) not in "IVXL" and _is_uppercase(m.group(2)):
+    if (m := _LETTER.match(text)) and m.group(1) not in "IVXL" and is_uppercase(m.group(2)):
         return "letter"
     if m := _ROMAN.match(text):
-        if _is_uppercase(m.group(2)) or line.bold or short:
+        if is_uppercase(m.group(2)) or line.bold or short:
             return "roman"
         return None
     for kind, pattern in (("arabic3", _ARABIC3), ("arabic2", _ARABIC2), ("arabic", _ARABIC), ("alpha", _ALPHA)):
         if m := pattern.match(text):
             body = m.group(2)
             colon_tail = body.split(": ", 1)[1] if ": " in body else ""
-            if line.bold or _is_uppercase(body) or (short and len(colon_tail) < 25):
+            if line.bold or is_uppercase(body) or (short and len(colon_tail) < 25):
                 return kind
             return None
     return None
@@ -383,10 +383,10 @@ def _place_line(builder: _Builder, line: _Line) -> None:
                 top.text = top.text.rstrip(":")
                 builder.extend_heading(line.text, ". ")
                 return
-            if not bare and (line.bold or _is_uppercase(line.text)):
+            if not bare and (line.bold or is_uppercase(line.text)):
                 builder.extend_heading(line.text)
                 return
-        if _is_uppercase(top.text) and _is_uppercase(line.text) and not _LIST_START.match(line.text):
+        if is_uppercase(top.text) and is_uppercase(line.text) and not _LIST_START.match(line.text):
             builder.extend_heading(line.text)
             return
         # "… trung thành với Tổ quốc và mục tiêu" / "“Độc lập dân tộc …”": a quotation runs on like a lowercase word.
