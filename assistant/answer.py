@@ -37,6 +37,7 @@ from ingest.normalize import (
     fold_tokens,
     folded_tokens,
     lexical_tokens,
+    long_form,
     looks_accentless,
     normalize,
 )
@@ -403,7 +404,7 @@ _PERSON_NAME = re.compile(
 
 def _long_folded(text: str) -> str:
     """Folded words with each abbreviation in its long form, so "Chủ tịch UBND" reads as "chu tich uy ban nhan dan"."""
-    return " ".join(fold(ABBREVIATIONS.get(word, word)) for word in re.findall(r"\w+", text))
+    return " ".join(fold(long_form(word) or word) for word in re.findall(r"\w+", text))
 
 
 def _names_office_holder(query: str, sentence: str) -> bool:

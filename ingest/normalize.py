@@ -304,7 +304,8 @@ _WORD_EDGE_PUNCTUATION = "()[]{}<>.,;:!?\"'*+=%$#…⁰¹²³⁴⁵⁶⁷⁸⁹"
 _CODE_PART_SPLIT_RE = re.compile(r"[-/]")
 
 
-def _lookup_abbreviation(word: str) -> str | None:
+def long_form(word: str) -> str | None:
+    """The long form of an abbreviation, in any of the spellings users type ("UBND", "Ubnd", "HDND"), else None."""
     return _ABBR_EXACT.get(word) or _ABBR_ANY_CASE.get(_fold_lower(word.lower()))
 
 
@@ -331,11 +332,11 @@ def _expand_normalized(text: str) -> str:
     found: set[str] = set()
     for word in set(scan.split()):
         word = word.strip(_WORD_EDGE_PUNCTUATION)
-        long_form = _lookup_abbreviation(word)
-        if long_form:
-            found.add(long_form)
+        expanded = long_form(word)
+        if expanded:
+            found.add(expanded)
         elif "-" in word or "/" in word:
-            found.update(filter(None, map(_lookup_abbreviation, _CODE_PART_SPLIT_RE.split(word))))
+            found.update(filter(None, map(long_form, _CODE_PART_SPLIT_RE.split(word))))
     if not found:
         return text
     return text + "\n\n" + "; ".join(sorted(found, key=_LONG_FORM_ORDER.__getitem__))
