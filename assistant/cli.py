@@ -248,20 +248,28 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluate import DEFAULT_QUESTIONS, format_summary, load_questions, run_eval
+    from assistant.evaluate import SPLITS, format_splits, load_questions, load_split, run_eval
     from assistant.services import Services
     from ingest.store import IndexProblem
 
     settings = get_settings()
     try:
         answerer = Services(settings).answerer()
-        questions = load_questions(Path(args.questions) if args.questions else DEFAULT_QUESTIONS)
-        report = run_eval(answerer, questions)
+        if args.questions:
+            sets = {Path(args.questions).stem: load_questions(Path(args.questions))}
+        else:
+            sets = {split: load_split(split) for split in (args.split or SPLITS)}
+        reports = {name: run_eval(answerer, questions) for name, questions in sets.items()}
     except (IndexProblem, OSError, ValueError) as error:
         print(f"Lỗi / error: {error}", file=sys.stderr)
         return 2
-    summary = report.summary()
-    print(json.dumps(summary, ensure_ascii=False, indent=1) if args.json else format_summary(summary))
+    summaries = {name: report.summary() for name, report in reports.items()}
+    print(json.dumps(summaries, ensure_ascii=False, indent=1) if args.json else format_splits(summaries))
+    if args.failures:
+        for name, report in reports.items():
+            for row in report.rows:
+                if not row["answer_ok"]:
+                    print(f"\n[{name} {row['id']} {row['category']}] abstained={row['abstained']}\n  {row['answer'][:300]}")
     return 0
 
 
@@ -362,7 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
     tasks.set_defaults(func=cmd_tasks)
 
     evaluate = sub.add_parser("eval", help="retrieval and answer metrics on the evaluation questions")
-    evaluate.add_argument("--questions", help="a questions.jsonl file (default: tests/eval/questions.jsonl)")
+    evaluate.add_argument("--questions", help="one questions file instead of the train, dev and test splits")
+    evaluate.add_argument("--split", action="append", choices=["train", "dev", "test"], help="only these splits (repeatable)")
+    evaluate.add_argument("--failures", action="store_true", help="print each wrong answer after the figures")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=cmd_eval)
 
