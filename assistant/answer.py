@@ -27,7 +27,7 @@ from assistant.retrieve import (
     spanned_years,
     years,
 )
-from assistant.settings import Settings
+from ingest.settings import Settings
 from ingest.normalize import (
     ABBREVIATIONS,
     STOPWORDS,

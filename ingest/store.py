@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.settings import Settings
+from ingest.settings import Settings
 from ingest.document import Chunk
 
 CURRENT_FILE = "CURRENT"

@@ -27,7 +27,7 @@ def _shared_cache() -> Path:
 @pytest.fixture(scope="session")
 def built_data_dir(tmp_path_factory) -> Path:
     """A data dir holding a published index of the five real documents."""
-    from assistant.settings import Settings
+    from ingest.settings import Settings
     from ingest.pipeline import run_ingest
 
     data_dir = tmp_path_factory.mktemp("data")
@@ -44,7 +44,7 @@ def built_data_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def services(built_data_dir):
     from assistant.services import Services
-    from assistant.settings import Settings
+    from ingest.settings import Settings
 
     return Services(Settings(data_dir=built_data_dir, corpus_dir=CORPUS))
 

@@ -18,7 +18,7 @@ from assistant.api.deps import NO_INDEX_HINT, get_services
 from assistant.api.middleware import ApiKeyGuard, BodySizeLimit, RateLimit, error_body
 from assistant.api.schemas import ErrorResponse
 from assistant.services import Services
-from assistant.settings import get_settings
+from ingest.settings import get_settings
 from ingest.store import IndexProblem, NoIndexError, VectorStoreUnavailable
 
 __all__ = ["create_app", "get_services"]

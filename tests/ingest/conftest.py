@@ -19,7 +19,7 @@ def count_tokens():
 
 @pytest.fixture(scope="session")
 def max_chunk_tokens() -> int:
-    from assistant.settings import Settings
+    from ingest.settings import Settings
 
     return Settings().max_chunk_tokens
 

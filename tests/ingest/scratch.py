@@ -14,7 +14,7 @@ import unicodedata
 import zlib
 from pathlib import Path
 
-from assistant.settings import Settings
+from ingest.settings import Settings
 from ingest.embed import CACHE_FILENAME
 from ingest.manifest import MANIFEST_NAME
 from ingest.pipeline import IngestReport, run_ingest

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from assistant.services import Services
-from assistant.settings import Settings
+from ingest.settings import Settings
 from ingest import store
 from ingest.manifest import MANIFEST_NAME
 from ingest.pipeline import run_ingest

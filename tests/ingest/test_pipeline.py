@@ -19,7 +19,7 @@ import pytest
 
 from assistant.retrieve import Index
 from assistant.services import Services
-from assistant.settings import Settings
+from ingest.settings import Settings
 from ingest import store
 from ingest.manifest import ManifestError
 from ingest.pipeline import configured_embedder_id

@@ -49,7 +49,7 @@ def _app_schema() -> dict:
     (schemathesis's fixture-based lazy loader does not run under pytest 9)."""
     from assistant.api.app import create_app
     from assistant.services import Services
-    from assistant.settings import Settings
+    from ingest.settings import Settings
 
     return create_app(Services(Settings()), warm_up=False).openapi()
 

@@ -1,4 +1,4 @@
-"""One configuration for ingest, API, UI and benchmarks (env prefix VANKIEN_)."""
+"""One configuration for ingest, API, UI and benchmarks (env prefix VANKIEN_), kept at the floor: ingest needs nothing above."""
 
 from __future__ import annotations
 
