@@ -13,6 +13,11 @@ class Services:
 
     def __init__(self, settings: Settings):
         self.settings = settings
+        if settings.reranker_model:
+            from assistant.rerank import model_dir
+
+            # A wrong path stops `vankien serve` at start, not every /ask later.
+            model_dir(settings.reranker_model)
         self._lock = threading.Lock()
         self._retrievers: dict[str, object] = {}
 
@@ -35,7 +40,7 @@ class Services:
             return None
         from assistant.rerank import CrossEncoderReranker
 
-        return CrossEncoderReranker(self.settings.reranker_model)
+        return CrossEncoderReranker(self.settings.reranker_model, device=self.settings.st_device)
 
     def index(self):
         return self.holder.get()

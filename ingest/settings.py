@@ -1,4 +1,7 @@
-"""One configuration for ingest, API, UI and benchmarks (env prefix VANKIEN_), kept at the floor: ingest needs nothing above."""
+"""One configuration for ingest, API, UI and benchmarks (env prefix VANKIEN_).
+
+Kept in ingest/, the floor, so that ingest imports nothing from the assistant above it.
+"""
 
 from __future__ import annotations
 
