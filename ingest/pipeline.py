@@ -31,7 +31,9 @@ PIPELINE_VERSION = 3
 
 _STAGE_SOURCES = ("clean.py", "tables.py", "parse.py", "chunk.py", "document.py")
 # What else shapes a build: the lexical tokens and the registry. Editing these rebuilds the index from the caches.
-_BUILD_SOURCES = ("normalize.py", "lexical.py", "registry.py", "agencies.py", "responsibilities.py")
+_BUILD_SOURCES = (
+    "normalize.py", "lexical.py", "registry.py", "registry_build.py", "deadlines.py", "agencies.py", "responsibilities.py",
+)
 
 
 @functools.cache
@@ -292,7 +294,7 @@ def _write_lexical(build_dir: Path, chunks: list[Chunk]) -> None:
 
 def _write_registry(build_dir: Path, parsed_docs: list[ParsedDocument]) -> None:
     try:
-        from ingest.registry import build_registry
+        from ingest.registry_build import build_registry
     except ImportError:
         log.warning("registry module not available; skipping the task registry")
         return

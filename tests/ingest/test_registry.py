@@ -10,7 +10,9 @@ import pytest
 from ingest.document import DocumentInfo
 from ingest.normalize import fold
 from ingest.parse import parse_document
-from ingest.registry import Registry, UnknownAgencyError, build_registry, parse_deadline
+from ingest.deadlines import parse_deadline
+from ingest.registry import Registry, UnknownAgencyError
+from ingest.registry_build import build_registry
 from tests.ingest.corpus_lines import corpus_lines
 
 
