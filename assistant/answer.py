@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from assistant.figures import NUMBER, figure_list, figures
+from assistant.question import parse_turns
 from assistant.retrieve import (
     QUESTION_WORDS,
     Hit,
@@ -471,71 +472,27 @@ class Answerer:
         self.k = k
 
     # ---- follow-ups -------------------------------------------------------------------------------
-    def rewrite(self, question: str, history: list[dict] | None) -> str | None:
-        """A self-contained question for a follow-up, or None when the question stands alone."""
-        previous = [turn["content"] for turn in (history or []) if turn.get("role") == "user" and turn.get("content")]
-        if not previous:
-            return None
-        last = previous[-1]
-        folded = fold(question).strip(" ?")
-        subject = _FOLLOWUP_SUBJECT.match(question.strip())
-        if subject is None and looks_accentless(question):
-            subject = _FOLLOWUP_SUBJECT_ACCENTLESS.match(question.strip())
-        if subject:
-            new_subject = subject.group(1).strip(" ?")
-            if all(w in _ASKING_ONLY or w in QUESTION_WORDS for w in re.findall(r"\w+", fold(new_subject))):
-                # "còn cơ quan nào phối hợp?" names no new subject: it asks more about the last one.
-                return f"{last} {new_subject}?"
-            if _asks_own_question(new_subject):
-                # "còn cảng mới ở Đồ Sơn thì bao giờ khởi công?" asks its own question about a new subject.
-                return new_subject
-            replaced = self._swap_agency(last, new_subject) or self._swap_place(last, new_subject)
-            return replaced or f"{new_subject} {last}"
-        words = re.findall(r"\w+", folded)
-        incomplete = (
-            refers_back(question)
-            or len(words) <= 6
-            or all(w in _ASKING_ONLY or w in QUESTION_WORDS for w in words)
-        )
-        if incomplete or _ASKS_DOCUMENT.search(folded):
-            return f"{last} {question}"
-        return None
-
-    def _swap_agency(self, question: str, new_subject: str) -> str | None:
-        match = re.search(r"(Sở|Ban|Ủy ban|UBND|Đảng ủy|Bộ Chỉ huy|Công an|Văn phòng|Thành ủy|Hội đồng)[^,?.;]*?(?= chủ trì| phối hợp| thực hiện| chịu| được| có|\?|$)", question)
-        if not match:
-            return None
-        return question[: match.start()] + new_subject + question[match.end():]
-
     @staticmethod
-    def _swap_place(question: str, new_subject: str) -> str | None:
-        """"còn tỉnh Hải Dương thì sao?" after a question about Hải Phòng asks the same of Hải Dương."""
-        if not _PLACE.fullmatch(new_subject):
-            return None
-        match = _PLACE.search(question)
-        if not match:
-            return None
-        return question[: match.start()] + new_subject + question[match.end():]
+    def rewrite(question: str, history: list[dict] | None) -> str | None:
+        """What the turn was understood as, when it differs from what was typed (a resolved follow-up)."""
+        return parse_turns(question, history).rewritten
 
     # ---- main entry -------------------------------------------------------------------------------
     def ask(self, question: str, history: list[dict] | None = None, doc_ids: list[str] | None = None) -> Answer:
-        if not question or not question.strip():
-            raise ValueError("question is empty")
-        question = plain_question(question)
-        rewritten = self.rewrite(question, history)
-        query = rewritten or question
-        folded = fold(question)
+        parsed = parse_turns(question, history)
+        query = parsed.text
+        folded = fold(query)
         hits = self.retriever.search(query, k=self.k, doc_ids=doc_ids)
-        if rewritten and _ASKS_DOCUMENT.search(folded):
+        if parsed.followup and "document" in parsed.intents:
             answer = self._which_document(query, hits)
         elif (owned := self._from_registry(query, history, doc_ids)) is not None:
             answer = owned
             answer.closest = hits[:5]
-        elif _OWNERSHIP.search(fold(query)):
+        elif _OWNERSHIP.search(folded):
             answer = self._ownership(query, folded, hits, doc_ids) or self._passages(query, hits)
         else:
             answer = self._passages(query, hits)
-        answer.rewritten = rewritten
+        answer.rewritten = parsed.rewritten
         return answer
 
     def stream(self, question: str, history: list[dict] | None = None, doc_ids: list[str] | None = None) -> Iterator[tuple[str, dict]]:

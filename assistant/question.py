@@ -1,0 +1,276 @@
+"""A question, parsed once: what it asks, about what, for which years and which locality.
+
+Every later stage reads the `Question` instead of re-deriving it. Informal typing is written out first (chat forms,
+courtesy, forms of address: `ingest/lexicon.toml`), and clauses that instruct the assistant are set apart, so they
+never decide the answer. A follow-up ("Còn năm 2028 thì sao?") is resolved against the previous turn's `Question`:
+the one slot it changes is replaced, the others are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from assistant.figures import YEAR
+from ingest.lexicon import lexicon
+from ingest.normalize import fold, looks_accentless, normalize
+
+# Asked first, asked most specifically: "Vậy cơ quan nào phối hợp?" asks who supports, though "cơ quan nào" also asks
+# who leads. "list" gives way to any intent but "definition".
+_INTENT_ORDER = ("document", "support", "deadline", "output", "lead", "person", "list", "figure", "definition")
+_PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|—|đến|den|tới|toi|to)\s*((?:19|20)\d{2})\b")
+_YEAR_PHRASE = re.compile(
+    r"(?:(?:trong\s+|cho\s+|của\s+|cua\s+)?(?:giai đoạn|giai doan|thời kỳ|thoi ky|nhiệm kỳ|nhiem ky|năm|nam|đến năm|den nam|"
+    r"đến|den|tới|toi|vào năm|vao nam)\s+)?(?:(?:19|20)\d{2}\s*(?:-|–|—|đến|den|tới|toi)\s*)?(?:19|20)\d{2}",
+    re.IGNORECASE,
+)
+_LOCALITIES = {"hai phong": "Hải Phòng", "hai duong": "Hải Dương"}
+_LOCALITY_PHRASE = r"(?:(?:của\s+|cua\s+|ở\s+|o\s+|tại\s+|tai\s+)?(?:thành phố|thanh pho|tỉnh|tinh|tp\.?)\s+)?"
+_ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
+_ORDINAL = re.compile(r"\b(?:thu (" + "|".join(_ORDINALS) + r"|\d{1,2})\b|(dau tien))")
+# A turn this short, with no topic of its own, refers to the previous question.
+_SHORT_TURN = 6
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a turn asks. `text` is what retrieval and answering read; `rewritten` is set when it differs from what
+    was typed beyond courtesy (a resolved follow-up, written-out chat forms)."""
+
+    raw: str
+    text: str
+    intent: str = "other"
+    intents: tuple[str, ...] = ()
+    years: frozenset[str] = frozenset()
+    period: tuple[str, str] | None = None
+    locality: str | None = None
+    other_place: str | None = None
+    ordinal: int | None = None
+    instructions: tuple[str, ...] = ()
+    accentless: bool = False
+    followup: bool = False
+    rewritten: str | None = None
+    topic: str = field(default="", compare=False)
+
+    @property
+    def asks_figure(self) -> bool:
+        return "figure" in self.intents
+
+    @property
+    def asks_ownership(self) -> bool:
+        return bool({"lead", "support", "deadline", "output"} & set(self.intents))
+
+
+def _clean(raw: str) -> tuple[str, tuple[str, ...]]:
+    """NFC and one tone placement, instructions set apart, chat forms written out, courtesy removed."""
+    lex = lexicon()
+    text = normalize(raw).strip()
+    text, instructions = lex.split_instructions(text)
+    text = lex.strip_courtesy(lex.expand_chat(text))
+    text = re.sub(r"\s+([?.!,;:])", r"\1", text)
+    text = re.sub(r"([?!.])[?!.]+$", r"\1", text).strip()
+    return text, tuple(instructions)
+
+
+def _intents(text: str) -> tuple[str, ...]:
+    found = lexicon().intent_phrases(text)
+    if "figure" in found and not looks_accentless(text) and "mấy" in found["figure"] and len(found["figure"]) == 1:
+        pass  # "mấy" with its accents is a quantity; folded "may" is handled by the folded phrase set
+    return tuple(name for name in _INTENT_ORDER if name in found)
+
+
+def _years(text: str) -> tuple[frozenset[str], tuple[str, str] | None]:
+    period = _PERIOD.search(text)
+    return frozenset(YEAR.findall(text)), (period.group(1), period.group(2)) if period else None
+
+
+def _locality(text: str) -> tuple[str | None, str | None]:
+    """Hải Phòng or Hải Dương when the question names one ("thành phố" alone is Hải Phòng), and another province or
+    city it names."""
+    folded = fold(text)
+    named = [name for key, name in _LOCALITIES.items() if re.search(rf"\b{key}\b", folded)]
+    other = next((p for p in lexicon().other_places if re.search(rf"\b{re.escape(fold(p))}\b", folded)), None)
+    if len(named) == 1:
+        return named[0], other
+    if not named and re.search(r"\bthanh pho\b", folded) and other is None:
+        return "Hải Phòng", None
+    return None, other
+
+
+def _ordinal(text: str) -> int | None:
+    match = _ORDINAL.search(fold(text))
+    if match is None:
+        return None
+    if match.group(2):
+        return 1
+    word = match.group(1)
+    if word == "tu" and not looks_accentless(text) and "thứ tư" not in text.lower():
+        return None  # "thứ tự" is order, not the fourth
+    return int(word) if word.isdigit() else _ORDINALS[word]
+
+
+def _topic(text: str) -> str:
+    """The question without its years, its locality and its closing question words: what it is about."""
+    topic = _YEAR_PHRASE.sub(" ", text)
+    topic = re.sub(_LOCALITY_PHRASE + r"(?:Hải Phòng|Hải Dương|Hai Phong|Hai Duong)", " ", topic, flags=re.I)
+    return " ".join(topic.split()).strip(" ?,.")
+
+
+def parse(raw: str, previous: Question | None = None) -> Question:
+    """One turn, resolved against the previous turn's `Question` when it leans on it."""
+    if not raw or not raw.strip():
+        raise ValueError("question is empty")
+    text, instructions = _clean(raw)
+    question = _build(raw, text, instructions)
+    if previous is not None:
+        resolved = _resolve(question, previous)
+        if resolved is not None:
+            return resolved
+    return question
+
+
+def _build(raw: str, text: str, instructions: tuple[str, ...] = (), followup: bool = False) -> Question:
+    intents = _intents(text)
+    years, period = _years(text)
+    locality, other_place = _locality(text)
+    plain = normalize(raw).strip()
+    rewritten = text if (followup or fold(text).strip(" ?.") != fold(plain).strip(" ?.")) else None
+    return Question(
+        raw=raw,
+        text=text,
+        intent=intents[0] if intents else "other",
+        intents=intents,
+        years=years,
+        period=period,
+        locality=locality,
+        other_place=other_place,
+        ordinal=_ordinal(text),
+        instructions=instructions,
+        accentless=looks_accentless(text),
+        followup=followup,
+        rewritten=rewritten,
+        topic=_topic(text),
+    )
+
+
+def parse_turns(question: str, history: list[dict] | None = None) -> Question:
+    """The current turn, each earlier user turn resolved in order so that a chain of follow-ups keeps its thread."""
+    previous: Question | None = None
+    for turn in history or []:
+        content = turn.get("content") if isinstance(turn, dict) else None
+        if turn.get("role") == "user" and content and content.strip():
+            previous = parse(content, previous)
+    return parse(question, previous)
+
+
+# ---- follow-ups -------------------------------------------------------------------------------------------------
+
+_REFERS_BACK = re.compile(r"\b(nay|do|tren|ay|kia|vay|the)\b")
+_AGENCY_START = re.compile(
+    r"(Sở|Ban|Ủy ban|Uỷ ban|UBND|Đảng ủy|Đảng uỷ|Bộ Chỉ huy|Công an|Văn phòng|Thành ủy|Thành uỷ|Hội đồng|Liên đoàn|Đoàn|Hội)\b"
+)
+
+
+def _content_words(text: str) -> list[str]:
+    """Words of a turn that name a topic: not question words, not follow-up openers, not years."""
+    lex = lexicon()
+    stripped = lex.followup_closer.sub(" ", lex.followup_opener.sub(" ", text))
+    for phrases in lex.intents.values():
+        stripped = phrases.sub(" ", stripped)
+    folded = fold(_YEAR_PHRASE.sub(" ", stripped))
+    return [w for w in re.findall(r"\w+", folded) if w not in _FUNCTION_WORDS and not w.isdigit()]
+
+
+_FUNCTION_WORDS = set(
+    "con the vay thi sao nao gi ai la co khong nhung cac cua va voi o tai trong nhu ra duoc se da dang nam giai doan "
+    "thoi ky nhiem ky den toi thanh pho tinh muc tieu chi tieu nay do tren ay kia hay cho biet".split()
+)
+
+
+def _subject(text: str) -> str:
+    """What a follow-up names, its opener and closer removed: "Còn năm 2028 thì sao?" → "năm 2028"."""
+    lex = lexicon()
+    start = lex.followup_opener.search(text)
+    end = lex.followup_closer.search(text)
+    return text[start.end() if start else 0 : end.start() if end else len(text)].strip(" ?,.")
+
+
+def _swap_years(text: str, question: Question) -> str:
+    span = f"{question.period[0]} - {question.period[1]}" if question.period else " ".join(sorted(question.years))
+    if _YEAR_PHRASE.search(text):
+        word = "giai đoạn" if question.period else "năm"
+        return _YEAR_PHRASE.sub(f"{word} {span}", text, count=1)
+    return f"{text.rstrip(' ?')} {'giai đoạn' if question.period else 'năm'} {span}?"
+
+
+def _swap_locality(text: str, locality: str) -> str:
+    pattern = re.compile(_LOCALITY_PHRASE + r"(?:Hải Phòng|Hải Dương|Hai Phong|Hai Duong)", re.I)
+    if pattern.search(text):
+        return pattern.sub(f"của {_kind_of(locality)} {locality}", text, count=1)
+    stem = re.sub(r"\b(?:của\s+)?(?:thành phố|thanh pho)\b", "", text, count=1, flags=re.I).rstrip(" ?")
+    return f"{' '.join(stem.split())} của {_kind_of(locality)} {locality}?"
+
+
+def _kind_of(locality: str) -> str:
+    return "thành phố" if locality == "Hải Phòng" else "tỉnh"
+
+
+_DOCUMENT_NAME = re.compile(
+    r"(?:Đề án|Nghị quyết|Kế hoạch|Chương trình hành động|Báo cáo chính trị)(?:\s+(?:[A-ZĐ0-9][\w/-]*|số))*"
+)
+
+
+def _frame(previous: Question) -> str:
+    """What the previous turn asked, without its topic: the document it cited, its years, its locality and its
+    question words."""
+    parts = []
+    if (document := _DOCUMENT_NAME.search(previous.text)) is not None:
+        parts.append(f"theo {document.group(0)}")
+    if previous.period:
+        parts.append(f"giai đoạn {previous.period[0]} - {previous.period[1]}")
+    elif previous.years:
+        parts.append("năm " + " ".join(sorted(previous.years)))
+    if previous.locality and previous.locality != "Hải Phòng":
+        parts.append(f"của tỉnh {previous.locality}")
+    asks = {
+        "figure": "là bao nhiêu?", "lead": "do cơ quan nào chủ trì?", "support": "cơ quan nào phối hợp?",
+        "deadline": "thời hạn khi nào?", "output": "sản phẩm là gì?", "list": "gồm những gì?", "definition": "là gì?",
+    }
+    parts.append(asks.get(previous.intent, "là gì?"))
+    return " ".join(parts)
+
+
+def _resolve(turn: Question, previous: Question) -> Question | None:
+    """The follow-up as a question of its own, or None when the turn stands alone."""
+    lex = lexicon()
+    opens = bool(lex.followup_opener.search(turn.text)) or bool(lex.followup_closer.search(turn.text))
+    words = _content_words(turn.text)
+    short = len(re.findall(r"\w+", turn.text)) <= _SHORT_TURN
+    refers = bool(_REFERS_BACK.search(fold(turn.text))) and len(words) <= 3
+    if not (opens or not words or (short and len(words) <= 2) or refers):
+        return None
+    subject = _subject(turn.text) if opens else turn.text
+    subject_words = _content_words(subject)
+    new_place = turn.locality or turn.other_place
+    text: str | None = None
+    if (turn.years or turn.period) and not subject_words:
+        text = _swap_years(previous.text, turn)  # "Còn năm 2028 thì sao?"
+    elif new_place and not [w for w in subject_words if w not in fold(new_place).split()]:
+        text = _swap_locality(previous.text, new_place)  # "Thế còn Hải Dương?"
+    elif opens and _AGENCY_START.match(subject) and _AGENCY_START.search(previous.text) and not turn.intents:
+        match = re.search(_AGENCY_START.pattern + r"[^,?.;]*?(?= chủ trì| phối hợp| thực hiện| chịu| được| có|\?|$)", previous.text)
+        text = previous.text[: match.start()] + subject + previous.text[match.end():] if match else None
+    elif opens and subject_words and not turn.intents and not refers:
+        # "Còn thu nhập bình quân đầu người thì sao?": the new indicator, asked as the previous one was.
+        text = f"{subject} {_frame(previous)}"
+    elif opens and len(subject_words) >= 3:
+        text = subject if subject.endswith("?") else f"{subject}?"  # "còn cảng Đồ Sơn thì bao giờ khởi công?"
+    else:
+        # "Vậy cơ quan nào phối hợp?", "thời hạn khi nào?", "chỉ tiêu đó là bao nhiêu căn?": more about the same thing.
+        text = f"{previous.text.rstrip(' ?')}? {turn.text}"
+    if text is None:
+        return None
+    resolved = _build(turn.raw, " ".join(text.split()), turn.instructions, followup=True)
+    if resolved.locality is None and previous.locality and not turn.other_place:
+        resolved = replace(resolved, locality=previous.locality)
+    return resolved

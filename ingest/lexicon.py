@@ -1,0 +1,162 @@
+"""How people type: chat forms, courtesy, instructions aimed at the assistant and answer-kind phrases, read from
+`lexicon.toml` (data, not code) into matchers built once.
+
+A phrase matches on whole words. It is read with its accents when the text has some, and folded when the text is
+typed without them, so that "mấy" (how many) is not "máy" (machine) in "nhà máy" but "may" still asks in "may xa".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ingest.normalize import fold, looks_accentless, normalize
+
+LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class PhraseSet:
+    """Phrases matched as whole words, accented or folded as the text is typed."""
+
+    accented: re.Pattern
+    folded: re.Pattern
+
+    @classmethod
+    def of(cls, phrases: list[str], before: str = "", after: str = "") -> "PhraseSet":
+        """`before` and `after` anchor the phrases (the start or the end of the text) when they must stand there."""
+
+        def pattern(words: set[str]) -> re.Pattern:
+            alternatives = "|".join(re.escape(p) for p in sorted(words, key=len, reverse=True))
+            return re.compile(rf"{before}(?<!\w)(?:{alternatives})(?!\w){after}")
+
+        lowered = {normalize(p).lower() for p in phrases}
+        return cls(pattern(lowered), pattern({fold(p) for p in lowered}))
+
+    def _pattern(self, text: str) -> tuple[re.Pattern, str]:
+        if looks_accentless(text):
+            return self.folded, fold(text)
+        return self.accented, normalize(text).lower()
+
+    def search(self, text: str) -> re.Match | None:
+        pattern, prepared = self._pattern(text)
+        return pattern.search(prepared)
+
+    def sub(self, replacement: str, text: str) -> str:
+        """The text (normalized, lower-cased or folded as matched) with the phrases replaced."""
+        pattern, prepared = self._pattern(text)
+        return pattern.sub(replacement, prepared)
+
+    def findall(self, text: str) -> list[str]:
+        pattern, prepared = self._pattern(text)
+        return pattern.findall(prepared)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    chat_forms: dict[str, str]
+    chat_forms_upper: dict[str, str]
+    address: frozenset[str]
+    courtesy_lead: re.Pattern
+    courtesy_tail: re.Pattern
+    instructions: PhraseSet
+    intents: dict[str, PhraseSet]
+    followup_opener: PhraseSet
+    followup_closer: PhraseSet
+    other_places: tuple[str, ...]
+
+    def expand_chat(self, text: str) -> str:
+        """Chat forms written out ("đc" → "được", "bnhieu" → "bao nhiêu", "TP" → "thành phố"); two-word forms first."""
+        words = text.split()
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            pair = " ".join(words[i : i + 2])
+            core_pair = _core(pair).lower()
+            if i + 1 < len(words) and core_pair in self.chat_forms:
+                out.append(_swap_core(pair, self.chat_forms[core_pair]))
+                i += 2
+                continue
+            word = words[i]
+            core = _core(word)
+            if core in self.chat_forms_upper:
+                out.append(_swap_core(word, self.chat_forms_upper[core]))
+            elif core.lower() in self.chat_forms and not (core.isupper() and len(core) > 1 and core.lower() not in ("tp", "hp")):
+                out.append(_swap_core(word, self.chat_forms[core.lower()]))
+            else:
+                out.append(word)
+            i += 1
+        return " ".join(out)
+
+    def strip_courtesy(self, text: str) -> str:
+        """The question without the courtesy and address around it; unchanged if nothing would be left."""
+        stripped = text.strip()
+        for _ in range(6):
+            before = stripped
+            stripped = self.courtesy_lead.sub("", stripped, count=1).lstrip(" ,:;!.-")
+            stripped = self.courtesy_tail.sub(r"\1", stripped).rstrip(" ,")
+            if stripped == before:
+                break
+        return stripped if re.search(r"\w", stripped) else text.strip()
+
+    def split_instructions(self, text: str) -> tuple[str, list[str]]:
+        """The question, and the clauses that instruct the assistant: each runs from its opening phrase to the end of
+        its sentence. A sentence that is only an instruction goes whole. `text` must be normalized already."""
+        kept: list[str] = []
+        instructions: list[str] = []
+        for sentence in re.split(r"(?<=[.?!])\s+|\n+", text):
+            match = self.instructions.search(sentence)
+            if match is None:
+                kept.append(sentence)
+                continue
+            start = match.start()  # the text is normalized first, so folding and lower-casing keep its offsets
+            head = sentence[:start].rstrip(" ,;:-–(")
+            head = re.sub(r"(?:\s+(?:và|va|and|rồi|roi))+$", "", head, flags=re.I)
+            instructions.append(sentence[start:].strip())
+            if re.search(r"\w", head):
+                kept.append(head if re.search(r"[?.!]$", head) else head + "?")
+        question = " ".join(k.strip() for k in kept if k.strip())
+        return (question or text.strip()), instructions
+
+    def intent_phrases(self, text: str) -> dict[str, list[str]]:
+        return {name: found for name, phrases in self.intents.items() if (found := phrases.findall(text))}
+
+
+def _core(word: str) -> str:
+    return word.strip(",.;:!?()\"'“”")
+
+
+def _swap_core(word: str, replacement: str) -> str:
+    core = _core(word)
+    start = word.find(core)
+    return word[:start] + replacement + word[start + len(core) :]
+
+
+def _edge_pattern(phrases: list[str], lead: bool, accented_only: frozenset[str] = frozenset()) -> re.Pattern:
+    forms = {normalize(p).lower() for p in phrases} | {fold(p) for p in phrases if p not in accented_only}
+    alternatives = "|".join(re.escape(p) for p in sorted(forms, key=len, reverse=True))
+    if lead:
+        return re.compile(rf"^(?:{alternatives})(?!\w)[\s,:!.]*", re.IGNORECASE)
+    return re.compile(rf"(?:[\s,]+(?:{alternatives})(?!\w))+\s*([?.!]*)\s*$", re.IGNORECASE)
+
+
+@cache
+def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    courtesy, followup = data["courtesy"], data["followup"]
+    return Lexicon(
+        chat_forms={normalize(k).lower(): v for k, v in data["chat_forms"].items()},
+        chat_forms_upper=dict(data["chat_forms_upper"]),
+        address=frozenset(normalize(w).lower() for w in data["address"]["words"]),
+        courtesy_lead=_edge_pattern(courtesy["lead"], lead=True),
+        courtesy_tail=_edge_pattern(courtesy["tail"], lead=False, accented_only=frozenset(courtesy["tail_accented_only"])),
+        instructions=PhraseSet.of(data["instructions"]["starts"]),
+        intents={name: PhraseSet.of(phrases) for name, phrases in data["intents"].items()},
+        followup_opener=PhraseSet.of(followup["openers"], r"^\s*", r"[\s,]*"),
+        followup_closer=PhraseSet.of(followup["closers"], r"[\s,]*", r"\s*[?.!]*\s*$"),
+        other_places=tuple(data["places"]["others"]),
+    )
