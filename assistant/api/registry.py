@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from assistant.api.deps import check_doc_ids, get_services
-from assistant.api.schemas import AgencyList, ErrorResponse, ProjectList, TargetList, TaskList, TaskOut
+from assistant.api.schemas import AgencyCount, AgencyList, AgencyTaskSummary, ErrorResponse, ProjectList, TargetList, TaskList, TaskOut
 from assistant.services import Services
+from ingest.normalize import fold
 from ingest.registry import Registry, UnknownAgencyError
 from ingest.store import CorruptIndexError
 
@@ -71,3 +73,50 @@ def projects(agency: str | None = AGENCY, q: str | None = WORDS, services: Servi
 def agencies(services: Services = Depends(get_services)) -> AgencyList:
     with _registry(services) as registry:
         return AgencyList(agencies=registry.agencies())
+
+
+NO_YEAR = "Không ghi năm"
+MAX_SUMMARY_TASKS = 1000
+
+
+def _year(task) -> str:
+    deadline = task.deadline
+    year = deadline.year_to or deadline.year_from
+    if year:
+        return str(year)
+    return "Hằng năm / thường xuyên" if deadline.recurring or deadline.yearly else NO_YEAR
+
+
+def _counts(led: list, supported: list, key) -> list[AgencyCount]:
+    lead, support = Counter(key(t) for t in led), Counter(key(t) for t in supported)
+    keys = sorted(set(lead) | set(support), key=lambda k: (not k[:1].isdigit(), k))
+    return [AgencyCount(key=k, led=lead[k], supported=support[k]) for k in keys]
+
+
+def _canonical(asked: str, named: Counter) -> str:
+    """The registry's own name for the agency asked ("so tai chinh" -> "Sở Tài chính"), the one it names most."""
+    wanted = fold(asked).lower()
+    matching = [(n, name) for name, n in named.items() if wanted in fold(name).lower()]
+    return max(matching)[1] if matching else asked
+
+
+@router.get("/agencies/summary", response_model=AgencyTaskSummary, responses=ERRORS)
+def agency_summary(
+    agency: str = Query(min_length=1, max_length=200, description="Cơ quan, viết thế nào cũng được."),
+    doc_id: str | None = Query(default=None, max_length=100),
+    services: Services = Depends(get_services),
+) -> AgencyTaskSummary:
+    """What a registry page shows above an agency's tasks: led and supported, by deadline year and by group."""
+    if doc_id is not None:
+        check_doc_ids(services.index(), [doc_id])
+    with _registry(services) as registry:
+        led = registry.tasks(agency=agency, doc_id=doc_id, limit=MAX_SUMMARY_TASKS, role="lead")
+        supported = registry.tasks(agency=agency, doc_id=doc_id, limit=MAX_SUMMARY_TASKS, role="support")
+    named = Counter(name for t in led for name in t.lead) + Counter(name for t in supported for name in t.support)
+    return AgencyTaskSummary(
+        agency=_canonical(agency, named),
+        led=len(led),
+        supported=len(supported),
+        by_year=_counts(led, supported, _year),
+        by_group=_counts(led, supported, lambda t: (t.group or "Không ghi nhóm").split(" > ")[0]),
+    )

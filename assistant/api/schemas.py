@@ -256,3 +256,21 @@ class ProjectList(BaseModel):
 
 class AgencyList(BaseModel):
     agencies: list[AgencySummary]
+
+
+class AgencyCount(BaseModel):
+    """Tasks an agency leads and supports within one year or one group."""
+
+    key: str
+    led: int
+    supported: int
+
+
+class AgencyTaskSummary(BaseModel):
+    """An agency's load in the registry: how many tasks it leads or supports, by deadline year and by group."""
+
+    agency: str
+    led: int
+    supported: int
+    by_year: list[AgencyCount]
+    by_group: list[AgencyCount]
