@@ -14,7 +14,7 @@ from assistant.retrieve import Index
 from assistant.study.figures import FIGURE, NUM, to_float, unit_family
 from assistant.study.models import QuizItem, StudyCitation, StudyFigure
 from assistant.study.outline import ENUMERATOR, cite
-from assistant.study.topic import FIGURE_THRESHOLD, OUTLINE_THRESHOLD, Sentence, made_of_topic
+from assistant.study.topic import FIGURE_THRESHOLD, Sentence, made_of_topic
 from ingest.normalize import fold, normalize
 
 QUIZ_SIZE = 10
@@ -249,7 +249,7 @@ def name_blanks(sentences: list[Sentence], index: Index) -> list[Candidate]:
     common = _common_names(index)
     out = []
     for sentence in sorted(sentences, key=lambda s: -s.score):
-        if sentence.relevance < OUTLINE_THRESHOLD or len(sentence.text) > MAX_QUOTE_CHARS:
+        if sentence.relevance < FIGURE_THRESHOLD or len(sentence.text) > MAX_QUOTE_CHARS:
             continue
         for start, name in proper_names(sentence.text):
             if start == 0 or len(name) < 4 or fold(name).lower() in common or name.split()[-1] in _UNFINISHED:
@@ -280,7 +280,7 @@ def proper_names(text: str) -> list[tuple[int, str]]:
 
 
 # Last words that leave a name half told ("Bộ Quốc" of "Bộ Quốc phòng").
-_UNFINISHED = {"Quốc", "Nhà", "Ủy", "Ban", "Bộ", "Sở", "Khu", "Trung", "Hội", "Đảng"}
+_UNFINISHED = {"Quốc", "Nhà", "Ủy", "Ban", "Bộ", "Sở", "Khu", "Trung", "Hội", "Đảng", "Duyên", "Vùng"}
 _COMMON_CACHE: dict[str, set[str]] = {}
 
 

@@ -219,3 +219,85 @@ def test_api_lists_the_suggested_themes(live_server):
     response = httpx.get(f"{live_server}/study/themes", timeout=30)
     assert response.status_code == 200
     assert response.json() == {"themes": list(SUGGESTED_THEMES)}
+
+
+OTHER_TOPICS = ("du lịch", "giáo dục đào tạo", "kinh tế biển", "y tế", "cải cách hành chính")
+NUMERIC = re.compile(r"^(?:[≥≤>]\s*)?\d+(?:[.,]\d+)*(?:\s*%?\s*[-–]\s*\d+(?:[.,]\d+)*)?$")
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.split(r"[^\w]+", fold(text).lower()) if w}
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(fold(phrase).lower())}(?!\w)", fold(text).lower()) is not None
+
+
+@pytest.fixture(scope="module")
+def more_packs(services, packs):
+    return packs | {topic: build_study_pack(services, topic, None) for topic in OTHER_TOPICS}
+
+
+@pytest.mark.parametrize("topic", SUGGESTED_THEMES + OTHER_TOPICS)
+def test_quiz_items_are_sound_for_teaching(more_packs, topic):
+    """No answer made of the topic's words, no two items from one sentence, no stem giving another item's answer."""
+    pack = more_packs[topic]
+    assert pack.coverage == "good" and pack.quiz, (topic, pack.coverage)
+    topic_words = _words(topic) - {"cac", "chi", "tieu", "den", "nam", "2030"}
+    quotes = [fold(item.citations[0].quote) for item in pack.quiz]
+    for i, item in enumerate(pack.quiz):
+        assert not _words(item.answer) <= topic_words, (topic, item.question, item.answer)
+        for j, other in enumerate(pack.quiz):
+            if i == j:
+                continue
+            assert quotes[i] not in quotes[j], (topic, item.question, other.question)
+            assert not _has_phrase(item.question, other.answer), (topic, item.question, other.answer)
+
+
+@pytest.mark.parametrize("topic", SUGGESTED_THEMES + OTHER_TOPICS)
+def test_figures_with_a_unit_have_a_numeric_value(more_packs, topic):
+    for figure in more_packs[topic].figures:
+        if figure.unit:
+            assert NUMERIC.match(figure.value), (topic, figure.label, figure.value, figure.unit)
+        assert figure.label and figure.doc_id
+
+
+def test_headline_targets_come_first(packs):
+    """Phụ lục 1 and the resolution's own targets lead the figures table."""
+    figures = packs["xây dựng Đảng"].figures
+    headline = [f.source == "registry" or f.doc_id == "nghi-quyet-dai-hoi" for f in figures]
+    assert headline[0] and headline == sorted(headline, reverse=True)
+    assert any(f.source == "registry" for f in figures)
+
+
+def test_an_uncovered_topic_says_so_instead_of_padding(services):
+    pack = build_study_pack(services, "bóng đá", None)
+    assert pack.coverage == "none"
+    assert pack.message and "bóng đá" in pack.message
+    assert pack.outline == [] and pack.quiz == [] and pack.figures == []
+    assert pack.suggestions and set(pack.suggestions) <= set(SUGGESTED_THEMES)
+
+
+def test_numbering_is_the_same_on_screen_and_in_the_exports(packs, tmp_path):
+    pack = packs["chuyển đổi số"]
+    markdown = to_markdown(pack)
+    path = tmp_path / "pack.docx"
+    to_docx(pack, path)
+    docx_text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    numbers = [c.n for p in pack.outline for c in p.citations]
+    assert numbers[0] == 1 and all(n > 0 for n in numbers)
+    for i, point in enumerate(pack.outline, 1):
+        marks = "".join(f"[{n}]" for n in dict.fromkeys(c.n for c in point.citations))
+        assert f"{i}. {point.text} {marks}" in markdown
+        assert f"{i}. {point.text} {marks}" in docx_text
+    for n, item in enumerate(pack.quiz, 1):
+        assert f"Câu {n}. {item.question}" in docx_text
+        assert f"**Câu {n}.** {item.question}" in markdown
+        assert f"Câu {n}: {item.answer} [{item.citations[0].n}]" in markdown
+
+
+def test_api_reports_coverage(live_server):
+    body = httpx.post(f"{live_server}/study", json={"topic": "bóng đá"}, timeout=120).json()
+    assert body["coverage"] == "none" and body["message"] and body["outline"] == []
+    good = httpx.post(f"{live_server}/study", json={"topic": "chuyển đổi số"}, timeout=120).json()
+    assert good["coverage"] == "good" and good["message"] is None
