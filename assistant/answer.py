@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
+from assistant.answer_types import ABSTAIN_TEXT, Answer, Citation, hit_dict
 from assistant.figures import NUMBER, figure_list, figures
-from assistant.question import parse_turns
+from assistant.question import Question, parse_turns, period_asked, periods
 from assistant.retrieve import (
     QUESTION_WORDS,
     Hit,
@@ -43,7 +44,6 @@ from ingest.normalize import (
     normalize,
 )
 
-ABSTAIN_TEXT = "Không tìm thấy nội dung này trong các văn kiện hiện có."
 # Abstention, calibrated on tests/eval (see README): too little of the question covered, or only partly covered
 # while the dense model finds nothing close or the question uses words the corpus never does.
 MIN_COVERAGE = 0.15
@@ -118,49 +118,6 @@ def asks_quantity(question: str) -> bool:
     """ "bao nhiêu", "mấy": on accented text "mấy" is not "máy", and typed without accents "nha may" is a plant."""
     return says(question, _ASKS_QUANTITY, _ASKS_QUANTITY_ACCENTLESS)
 _ASKS_FIGURE = re.compile(r"\b(bao nhieu|muc nao|may|ty le|chi tieu|dat muc|con so)\b")
-
-
-@dataclass
-class Citation:
-    n: int
-    chunk_id: str
-    doc_id: str
-    doc_title: str
-    section: str
-    quote: str
-
-
-@dataclass
-class Answer:
-    answer: str
-    citations: list[Citation]
-    abstained: bool
-    closest: list[Hit] = field(default_factory=list)
-    route: str = "passages"
-    rewritten: str | None = None
-
-    def to_dict(self) -> dict:
-        return {
-            "answer": self.answer,
-            "citations": [asdict(c) for c in self.citations],
-            "abstained": self.abstained,
-            "closest": [hit_dict(h) for h in self.closest],
-            "route": self.route,
-            "rewritten": self.rewritten,
-        }
-
-
-def hit_dict(hit: Hit) -> dict:
-    c = hit.chunk
-    return {
-        "chunk_id": c.chunk_id,
-        "doc_id": c.doc_id,
-        "doc_title": c.doc_title,
-        "section": c.section,
-        "text": c.text,
-        "score": round(float(hit.score), 6),
-        "kind": c.kind,
-    }
 
 
 _INTRODUCES = re.compile(r"\b(?:la|gom|bao gom|nhu sau|sau day)\s*:?\s*$")
@@ -466,10 +423,12 @@ class _Scored:
 
 
 class Answerer:
-    def __init__(self, retriever: Retriever, settings: Settings | None = None, k: int = 8):
+    def __init__(self, retriever: Retriever, settings: Settings | None = None, k: int = 8, gate=None):
+        """`gate` (an AnswerabilityGate) decides whether a proposed answer is given; without one every proposal is."""
         self.retriever = retriever
         self.settings = settings
         self.k = k
+        self.gate = gate
 
     # ---- follow-ups -------------------------------------------------------------------------------
     @staticmethod
@@ -478,7 +437,10 @@ class Answerer:
         return parse_turns(question, history).rewritten
 
     # ---- main entry -------------------------------------------------------------------------------
-    def ask(self, question: str, history: list[dict] | None = None, doc_ids: list[str] | None = None) -> Answer:
+    def ask(
+        self, question: str, history: list[dict] | None = None, doc_ids: list[str] | None = None, gated: bool = True
+    ) -> Answer:
+        """The answer to one turn; `gated=False` returns what the routes propose, before the answerability gate."""
         parsed = parse_turns(question, history)
         query = parsed.text
         folded = fold(query)
@@ -492,8 +454,16 @@ class Answerer:
             answer = self._ownership(query, folded, hits, doc_ids) or self._passages(query, hits)
         else:
             answer = self._passages(query, hits)
+        if gated and not answer.abstained and self.gate is not None:
+            allowed, _ = self.gate.allows(parsed, answer, self.retriever)
+            if not allowed:
+                answer = self._abstain(hits)
         answer.rewritten = parsed.rewritten
         return answer
+
+    def propose(self, question: str, history: list[dict] | None = None) -> tuple[Question, Answer]:
+        """The answer the routes propose before the gate, with the parsed question: what the gate is trained on."""
+        return parse_turns(question, history), self.ask(question, history, gated=False)
 
     def stream(self, question: str, history: list[dict] | None = None, doc_ids: list[str] | None = None) -> Iterator[tuple[str, dict]]:
         """Server-sent-event pieces: the answer word by word, then the whole response."""
@@ -582,16 +552,15 @@ class Answerer:
             ]
             if named:
                 scored = named + [s for s in scored if s not in named]
-        if self._out_of_corpus(query, scored[0], hits):
-            return self._abstain(hits)
+        doubts = self._doubts(query, scored[0], hits)
         listed = self._enumerated_items(query, hits, scored[0].coverage)
         if listed is not None:
+            listed.doubts = doubts
             return listed
-        if quantity_asked and not self._states_figure(scored[0]):
-            # "Học phí trường Đại học Hàng hải … là bao nhiêu?" answered by a sentence about the university that
-            # states no figure at all: the quantity asked is not in the documents.
-            return self._abstain(hits)
+        # "Học phí trường Đại học Hàng hải … là bao nhiêu?" answered by a sentence that states no figure at all.
+        doubts["no_figure_for_quantity"] = float(quantity_asked and not self._states_figure(scored[0]))
         asked_years = years(query)
+        periods_asked = period_asked(query)
         asked_place = place_of(query)
         if asked_years:
             # "giai đoạn 2026-2030": a sentence about those years beats a nearly as good one about others (not one
@@ -623,7 +592,7 @@ class Answerer:
                 best = max(close, key=lambda s: (authority.get(s.hit.chunk.doc_id, 0), s.score))
         # "Kim ngạch xuất khẩu 2025?" asks for a figure without "bao nhiêu": a year and a figure for an answer.
         asks_figure = asks_figure or bool(asked_years and figures(best.sentence))
-        if asks_figure and asked_years and not self._speaks_of(best, asked_years):
+        if asks_figure and asked_years and not self._speaks_of(best, asked_years, periods_asked):
             # A figure for other years is no answer to "năm 2031" (nor to "Kim ngạch xuất khẩu 2025?", which asks
             # for one without saying "bao nhiêu"): a sentence nearly as good that speaks of the years asked takes
             # its place, and with none the corpus does not state the figure.
@@ -631,7 +600,7 @@ class Answerer:
                 s for s in scored
                 if s.coverage >= best.coverage - YEAR_FALLBACK_MARGIN
                 and figures(s.sentence)
-                and self._speaks_of(s, asked_years)
+                and self._speaks_of(s, asked_years, periods_asked)
                 and not about_other_place(s.hit.chunk, asked_place, s.sentence)
             ]
             if not fitting:
@@ -645,8 +614,8 @@ class Answerer:
                 if s.coverage >= best.coverage - 0.05 and set(telling) <= content_tokens(s.sentence)
             ]
             best = max(same_target or [best], key=lambda s: (authority.get(s.hit.chunk.doc_id, 0), s.coverage, s.score))
-        if _narrower_target(query, best.hit.chunk, best.sentence):
-            return self._abstain(hits)  # checked again: the preferences above may have chosen another target sentence
+        # Checked again: the preferences above may have chosen another target sentence.
+        doubts["narrower_target"] = float(bool(_narrower_target(query, best.hit.chunk, best.sentence)))
         chosen = [best]
         for candidate in scored[1:]:
             if len(chosen) >= 3:
@@ -657,7 +626,7 @@ class Answerer:
                 continue
             if asked_place and place_of(candidate.sentence) not in (None, asked_place):
                 continue
-            if asks_figure and asked_years and not self._speaks_of(candidate, asked_years):
+            if asks_figure and asked_years and not self._speaks_of(candidate, asked_years, periods_asked):
                 continue  # "giai đoạn 2021-2025" is not answered by the 2026-2030 target
             if best.hit.chunk.kind == "table_row" == candidate.hit.chunk.kind and _row_label(best.hit.chunk) != _row_label(
                 candidate.hit.chunk
@@ -690,17 +659,21 @@ class Answerer:
                     f"\n\nLưu ý: {self._title(other_doc)} nêu con số khác: {other.sentence} [{n}]. "
                     f"Văn kiện có thẩm quyền cao hơn là {self._title(higher)}."
                 )
-        return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
+        return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5], doubts=doubts)
 
     @staticmethod
     def _states_figure(item: "_Scored") -> bool:
         return bool(figures(item.sentence) or (item.hit.chunk.cells and figures(item.hit.chunk.text)))
 
     @staticmethod
-    def _speaks_of(item: "_Scored", asked_years: set[str]) -> bool:
+    def _speaks_of(item: "_Scored", asked_years: set[str], asked_period: tuple[str, str] | None = None) -> bool:
         """A sentence's own years say what it is about ("năm 2030" under "NHIỆM KỲ 2025 - 2030" is not about
-        2025); its headings' years only when it states none."""
+        2025); its headings' years only when it states none. A period asked is that period: "2021 - 2030" overlaps
+        "2026 - 2030" but is another one."""
         own = spanned_years(item.sentence, set())
+        stated_periods = periods(item.sentence) or (set() if own else periods(leaf_heading(item.hit.chunk)))
+        if asked_period and stated_periods and asked_period not in stated_periods:
+            return False
         return bool(asked_years & (own or spanned_years(item.hit.chunk.section, asked_years)))
 
     def _enumerated_items(self, query: str, hits: list[Hit], best_coverage: float) -> Answer | None:
@@ -750,26 +723,24 @@ class Answerer:
             return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
         return None
 
-    def _out_of_corpus(self, query: str, best: "_Scored", hits: list[Hit]) -> bool:
+    def _doubts(self, query: str, best: "_Scored", hits: list[Hit]) -> dict[str, float]:
+        """What speaks against the best sentence answering: too little of the question covered, a place or body the
+        question names that it never mentions, a unit it does not state, a narrower target, words no passage uses."""
         # A passage is also "about" its own document: "Kế hoạch ... của Ban Thường vụ Thành ủy" in the question is
         # satisfied by any passage of that plan.
         info = self.retriever.index.documents.get(best.hit.chunk.doc_id, {}).get("info", {})
         passage = f"{info.get('title', '')} {info.get('issuer', '')} {best.hit.chunk.section} {best.hit.chunk.text}"
-        if best.coverage < MIN_COVERAGE or self._names_missing(query, passage) or _counted_missing(query, best.hit.chunk):
-            return True
-        if _ASKS_PERSON.search(fold(query)) and not _names_office_holder(query, best.sentence):
-            return True  # "Ai đang là Chủ tịch UBND thành phố?" asks for a person in that office: none named, no answer
-        if _narrower_target(query, best.hit.chunk, best.sentence):
-            return True  # "khách du lịch quốc tế" is not answered by the row "Khách du lịch"
         unknown = self._unknown_words(query)
-        if any(not word.isupper() for word in unknown):
-            # An ordinary word no passage uses ("tiêm chủng", "xe buýt") is a topic the corpus lacks, however much of
-            # the rest of the question a passage repeats. An unknown acronym may be the user's own shorthand.
-            return True
-        if best.coverage >= PARTIAL_COVERAGE:
-            return False
-        closest = max((h.dense_similarity or 0.0) for h in hits)
-        return closest < MIN_DENSE_SIMILARITY or bool(unknown)
+        return {
+            "coverage": best.coverage,
+            "dense_similarity": max((h.dense_similarity or 0.0) for h in hits),
+            "names_missing": float(self._names_missing(query, passage)),
+            "counted_missing": float(_counted_missing(query, best.hit.chunk)),
+            "office_holder_missing": float(bool(_ASKS_PERSON.search(fold(query))) and not _names_office_holder(query, best.sentence)),
+            "narrower_target": float(bool(_narrower_target(query, best.hit.chunk, best.sentence))),
+            "unknown_words": float(sum(not w.isupper() for w in unknown)),
+            "unknown_acronyms": float(sum(w.isupper() for w in unknown)),
+        }
 
     def _unknown_words(self, query: str) -> list[str]:
         """Ordinary words of the question that no passage of the corpus ever uses (abbreviations aside). A question
@@ -839,7 +810,7 @@ class Answerer:
                     continue
                 if about_other_place(hit.chunk, place, sentence):
                     continue
-                if asked_years and not self._speaks_of(_Scored(sentence, hit, 0, 0.0, 0.0), asked_years):
+                if asked_years and not self._speaks_of(_Scored(sentence, hit, 0, 0.0, 0.0), asked_years, period_asked(query)):
                     continue  # the plan's 2030 target is no other figure for "năm 2025"
                 shared = sum(self.retriever.idf(t) for t in topic & words)
                 if shared / weight >= 0.5:

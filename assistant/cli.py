@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from ingest.settings import get_settings
@@ -65,7 +66,52 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"tokens embedded: {report.tokens_embedded}  seconds: {report.seconds:.2f}"
         + ("" if report.published else "  (index unchanged)")
     )
-    return 1 if report.errors and not report.documents else 0
+    if report.errors and not report.documents:
+        return 1
+    return _train_if_missing(settings, force=report.published)
+
+
+def _train_if_missing(settings, force: bool = False) -> int:
+    """A new index learns when to answer from its own corpus (and, for this corpus, the train and dev splits)."""
+    from assistant.answerability import MODEL_FILE
+    from assistant.services import Services
+
+    services = Services(settings)
+    if not force and (services.index().build_dir / MODEL_FILE).exists():
+        return 0
+    return cmd_train(argparse.Namespace(), services)
+
+
+def cmd_train(args: argparse.Namespace, services=None) -> int:
+    from assistant.evaluate import load_split
+    from assistant.services import Services
+    from assistant.train_answerability import train_and_store
+    from ingest.store import IndexProblem
+
+    services = services or Services(get_settings())
+    try:
+        index = services.index()
+        eval_docs = {q["doc_id"] for q in load_split("train") if q.get("doc_id")}
+        with_eval = eval_docs <= set(index.doc_ids())
+        started = time.perf_counter()
+        report = train_and_store(services, with_eval=with_eval)
+    except (IndexProblem, OSError) as error:
+        print(f"Lỗi / error: {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"warning: answerability model not trained: {error}; answers are not gated", file=sys.stderr)
+        return 0
+    print(
+        f"answerability: {report.examples} questions asked ({report.positives} answered right), "
+        f"threshold {report.threshold:.2f} chosen on dev, {time.perf_counter() - started:.1f} s"
+    )
+    if report.dev:
+        d = report.dev
+        print(
+            f"  dev at that threshold: answerable right {d['accuracy_answerable']:.3f}, answerable refused "
+            f"{d['refused_answerable']:.3f}, unanswerable refused {d['refused_unanswerable']:.3f}"
+        )
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -375,6 +421,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--failures", action="store_true", help="print each wrong answer after the figures")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=cmd_eval)
+
+    train = sub.add_parser("train", help="teach the answerability model on the published index (ingest does it too)")
+    train.set_defaults(func=cmd_train)
 
     up = sub.add_parser("up", help="ingest if needed, then run the API and the web UI together")
     up.add_argument("--host", default="127.0.0.1")

@@ -28,7 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.answer import ABSTAIN_TEXT, Answer, Answerer, Citation, split_sentences
+from assistant.answer import Answerer, split_sentences
+from assistant.answer_types import ABSTAIN_TEXT, Answer, Citation
 from assistant.figures import NUMBER, YEAR
 from assistant.retrieve import Hit
 from ingest.settings import Settings

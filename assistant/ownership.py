@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.answer import Answer, Citation, asks_quantity, refers_back
+from assistant.answer import asks_quantity, refers_back
+from assistant.answer_types import Answer, Citation
 from ingest.agencies import agency_key
 from ingest.document import Chunk
 from ingest.normalize import STOPWORDS, fold, fold_tokens, folded_tokens, lexical_tokens, looks_accentless, normalize

@@ -79,6 +79,16 @@ def _intents(text: str) -> tuple[str, ...]:
     return tuple(name for name in _INTENT_ORDER if name in found)
 
 
+def periods(text: str) -> set[tuple[str, str]]:
+    """The periods a text states, as (first year, last year): "giai đoạn 2026 - 2030" → ("2026", "2030")."""
+    return {(start, end) for start, end in _PERIOD.findall(text) if start < end}
+
+
+def period_asked(text: str) -> tuple[str, str] | None:
+    found = _PERIOD.search(text)
+    return (found.group(1), found.group(2)) if found and found.group(1) < found.group(2) else None
+
+
 def _years(text: str) -> tuple[frozenset[str], tuple[str, str] | None]:
     period = _PERIOD.search(text)
     return frozenset(YEAR.findall(text)), (period.group(1), period.group(2)) if period else None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from functools import cached_property
 
 from ingest.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class Services:
@@ -20,6 +23,7 @@ class Services:
             model_dir(settings.reranker_model)
         self._lock = threading.Lock()
         self._retrievers: dict[str, object] = {}
+        self._gates: dict[str, object] = {}
 
     @cached_property
     def embedder(self):
@@ -57,12 +61,29 @@ class Services:
                 self._retrievers = {index.meta.build_id: retriever}
         return retriever
 
-    def answerer(self):
+    def gate(self):
+        """The answerability gate of the index currently published: its stored model, loaded once per build. An index
+        without one answers ungated, with a warning to run `vankien train`."""
+        from assistant.answerability import MODEL_FILE, AnswerabilityGate, AnswerabilityModel
+
+        index = self.index()
+        with self._lock:
+            gate = self._gates.get(index.meta.build_id)
+            if gate is None:
+                path = index.build_dir / MODEL_FILE
+                model = AnswerabilityModel.load(path) if path.exists() else None
+                if model is None:
+                    log.warning("no answerability model in %s: answers are not gated; run `vankien train`", index.build_dir)
+                gate = AnswerabilityGate(model)
+                self._gates = {index.meta.build_id: gate}
+        return gate
+
+    def answerer(self, gated: bool = True):
         """The extractive answerer, or the LLM one (which falls back to it) when a model server is configured."""
         from assistant.answer import Answerer
 
-        extractive = Answerer(self.retriever(), self.settings)
-        if not self.settings.llm_base_url:
+        extractive = Answerer(self.retriever(), self.settings, gate=self.gate() if gated else None)
+        if not self.settings.llm_base_url or not gated:
             return extractive
         from assistant.generate import GenerativeAnswerer
 

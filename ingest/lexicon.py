@@ -70,7 +70,14 @@ class Lexicon:
     other_places: tuple[str, ...]
 
     def expand_chat(self, text: str) -> str:
-        """Chat forms written out ("đc" → "được", "bnhieu" → "bao nhiêu", "TP" → "thành phố"); two-word forms first."""
+        """Chat forms written out ("đc" → "được", "bnhieu" → "bao nhiêu", "TP" → "thành phố"); two-word forms first.
+        A question typed without diacritics gets them written out without diacritics too, so that it stays one
+        accentless question ("co bn" → "co bao nhieu", not "co bao nhiêu")."""
+        if looks_accentless(text):
+            return " ".join(_unaccented(word) if word not in text.split() else word for word in self._expand(text).split())
+        return self._expand(text)
+
+    def _expand(self, text: str) -> str:
         words = text.split()
         out: list[str] = []
         i = 0
@@ -124,6 +131,11 @@ class Lexicon:
 
     def intent_phrases(self, text: str) -> dict[str, list[str]]:
         return {name: found for name, phrases in self.intents.items() if (found := phrases.findall(text))}
+
+
+def _unaccented(word: str) -> str:
+    folded = fold(word)
+    return folded[:1].upper() + folded[1:] if word[:1].isupper() else folded
 
 
 def _core(word: str) -> str:

@@ -1,0 +1,155 @@
+"""Whether to give an answer or say the documents don't hold it: one decision, learned.
+
+The answering stages propose their best answer with what they doubted about it (`Answer.doubts`). Here that
+proposal becomes interpretable features (how much of the question the cited passages cover, whether their years,
+period and locality are the ones asked, whether a figure is there when one is asked, the route) and a logistic
+regression trained on questions the corpus yields (`assistant/training_set.py`) gives the probability that the answer
+is right. Below the operating point chosen on the dev split, the answer is withheld.
+
+What is certain is a rule, not a feature: a question about another province is never answered by passages that
+don't name it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.answer_types import Answer
+from assistant.figures import figures
+from assistant.question import Question, periods
+from assistant.retrieve import passage_place, spanned_years
+from ingest.normalize import fold, folded_tokens
+
+MODEL_FILE = "answerability.json"
+FEATURES = (
+    "bias_route_passages", "route_registry", "route_list", "route_document",
+    "intent_figure", "intent_ownership", "intent_list", "intent_definition",
+    "coverage", "dense_similarity", "rare_coverage", "quote_coverage",
+    "names_missing", "counted_missing", "office_holder_missing", "narrower_target", "no_figure_for_quantity",
+    "unknown_words", "unknown_acronyms",
+    "years_asked", "years_agree", "period_exact", "other_years_only", "locality_mismatch",
+    "figure_present", "content_words", "accentless", "followup",
+)
+
+
+def _cited_text(answer: Answer) -> str:
+    return " ".join(f"{c.section} {c.quote}" for c in answer.citations)
+
+
+def features(question: Question, answer: Answer, retriever) -> dict[str, float]:
+    """The interpretable features of one proposed answer to one question."""
+    doubts = answer.doubts
+    cited = _cited_text(answer)
+    have = set(folded_tokens(cited))
+    wanted = retriever.wanted_tokens(question.text)
+    weights = {t: retriever.idf(t) for t in wanted}
+    total = sum(weights.values()) or 1.0
+    rare = sorted(wanted, key=lambda t: -weights[t])[:3]
+    quote_years = spanned_years(" ".join(c.quote for c in answer.citations), set())
+    asked_years = set(question.years)
+    stated_periods = periods(cited)
+    places = {passage_place_of(c, retriever) for c in answer.citations} - {None}
+    asked_place = fold(question.locality) if question.locality else None
+    route = answer.route
+    return {
+        "bias_route_passages": float(route == "passages"),
+        "route_registry": float(route == "registry"),
+        "route_list": float(route == "list"),
+        "route_document": float(route == "document"),
+        "intent_figure": float(question.asks_figure),
+        "intent_ownership": float(question.asks_ownership),
+        "intent_list": float("list" in question.intents),
+        "intent_definition": float("definition" in question.intents),
+        "coverage": doubts.get("coverage", sum(w for t, w in weights.items() if t in have) / total),
+        "dense_similarity": doubts.get("dense_similarity", 0.9),
+        "rare_coverage": sum(t in have for t in rare) / max(len(rare), 1),
+        "quote_coverage": sum(w for t, w in weights.items() if t in have) / total,
+        "names_missing": doubts.get("names_missing", 0.0),
+        "counted_missing": doubts.get("counted_missing", 0.0),
+        "office_holder_missing": doubts.get("office_holder_missing", 0.0),
+        "narrower_target": doubts.get("narrower_target", 0.0),
+        "no_figure_for_quantity": doubts.get("no_figure_for_quantity", 0.0),
+        "unknown_words": min(doubts.get("unknown_words", 0.0), 3.0),
+        "unknown_acronyms": min(doubts.get("unknown_acronyms", 0.0), 3.0),
+        "years_asked": float(bool(asked_years)),
+        "years_agree": float(not asked_years or asked_years <= quote_years or asked_years <= spanned_years(cited, set())),
+        "period_exact": float(question.period is None or question.period in stated_periods),
+        "other_years_only": float(bool(asked_years) and bool(quote_years) and not (asked_years & quote_years)),
+        "locality_mismatch": float(bool(asked_place) and bool(places) and asked_place not in places),
+        "figure_present": float(bool(figures(answer.answer))),
+        "content_words": math.log1p(len(wanted)),
+        "accentless": float(question.accentless),
+        "followup": float(question.followup),
+    }
+
+
+def passage_place_of(citation, retriever) -> str | None:
+    """The locality the cited sentence is about, read with its passage's headings."""
+    index = retriever.index
+    position = index.position.get(citation.chunk_id)
+    return None if position is None else passage_place(index.chunks[position], citation.quote)
+
+
+def certainly_unanswered(question: Question, answer: Answer) -> bool:
+    """A rule for what is certain: a province the question names that no cited passage mentions."""
+    if question.other_place is None:
+        return False
+    return fold(question.other_place) not in fold(_cited_text(answer) + " " + answer.answer)
+
+
+@dataclass(frozen=True)
+class AnswerabilityModel:
+    """A standardised logistic regression, stored as JSON beside the index it was trained on."""
+
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float = 0.5
+    trained_on: dict | None = None
+
+    def probability(self, values: dict[str, float]) -> float:
+        z = self.intercept + sum(
+            c * (values.get(n, 0.0) - m) / s for n, m, s, c in zip(self.names, self.mean, self.scale, self.coef)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=False, indent=1)
+
+    def save(self, path: Path) -> None:
+        """Written whole, then renamed: a reader never sees half a model."""
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(self.to_json(), encoding="utf-8")
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> "AnswerabilityModel":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        missing = set(FEATURES) - set(data.get("names", []))
+        if missing:
+            raise ValueError(f"{path} was trained on other features (missing {sorted(missing)}): run `vankien train`")
+        return cls(
+            names=tuple(data["names"]), mean=tuple(data["mean"]), scale=tuple(data["scale"]), coef=tuple(data["coef"]),
+            intercept=float(data["intercept"]), threshold=float(data["threshold"]), trained_on=data.get("trained_on"),
+        )
+
+
+class AnswerabilityGate:
+    """Withholds a proposed answer when the rule or the model says the documents don't answer the question."""
+
+    def __init__(self, model: AnswerabilityModel | None):
+        self.model = model
+
+    def allows(self, question: Question, answer: Answer, retriever) -> tuple[bool, float | None]:
+        if certainly_unanswered(question, answer):
+            return False, 0.0
+        if self.model is None:
+            return True, None
+        p = self.model.probability(features(question, answer, retriever))
+        return p >= self.model.threshold, p
