@@ -68,7 +68,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     if report.errors and not report.documents:
         return 1
-    return _train_if_missing(settings, force=report.published)
+    if getattr(args, "train", False):
+        return _train_if_missing(settings, force=report.published)
+    print("next: `vankien train` teaches this index when to answer (or pass --train)")
+    return 0
 
 
 def _train_if_missing(settings, force: bool = False) -> int:
@@ -327,7 +330,10 @@ def cmd_up(args: argparse.Namespace) -> int:
 
     from assistant.launch import ServerNotUp, start_api, stop, wait_until_up
 
-    status = cmd_ingest(argparse.Namespace(corpus=None, rebuild=False))
+    status = cmd_ingest(argparse.Namespace(corpus=None, rebuild=False, train=False))
+    if status not in (0,):
+        return status
+    status = _train_if_missing(get_settings())
     if status not in (0,):
         return status
     env = os.environ | {"VANKIEN_API_URL": f"http://{args.host}:{args.api_port}"}
@@ -376,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="parse, chunk and embed the corpus into the index")
     ingest.add_argument("--corpus", help="corpus folder (default: VANKIEN_CORPUS_DIR or ./corpus)")
     ingest.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
+    ingest.add_argument("--train", action="store_true", help="then train the answerability model (as `vankien train`)")
     ingest.set_defaults(func=cmd_ingest)
 
     serve = sub.add_parser("serve", help="run the HTTP API (OpenAPI docs at /docs)")

@@ -38,7 +38,17 @@ def built_data_dir(tmp_path_factory) -> Path:
     assert report.published and not report.errors, report.errors
     cache.parent.mkdir(parents=True, exist_ok=True)
     merge_embed_cache(data_dir / "embed_cache.sqlite", cache)
+    _train_answerability(data_dir)
     return data_dir
+
+
+def _train_answerability(data_dir: Path) -> None:
+    """The index answers as served: gated by the answerability model trained on it (`vankien train`)."""
+    from assistant.services import Services
+    from assistant.train_answerability import train_and_store
+    from ingest.settings import Settings
+
+    train_and_store(Services(Settings(data_dir=data_dir, corpus_dir=CORPUS)))
 
 
 @pytest.fixture(scope="session")
