@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 from assistant.answer_types import ABSTAIN_TEXT, Answer, Citation, hit_dict
 from assistant.figures import NUMBER, figure_list, figures
-from assistant.question import Question, parse_turns, period_asked, periods
+from assistant.question import Question, parse, parse_turns, period_asked, periods
 from assistant.retrieve import (
     QUESTION_WORDS,
     Hit,
@@ -406,6 +406,21 @@ def proper_names(text: str) -> list[str]:
     return names
 
 
+_ITEM_LINE = re.compile(r"^\s*(?:[-+•–]|\(?\d{1,2}[.)]|[a-zđ]\))\s+")
+
+
+def list_items(text: str) -> list[str]:
+    """The items a passage lists: its marked lines ("- …", "+ …", "a) …", "(1) …"), else the clauses after a colon
+    separated by ";" — each without its marker."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    marked = [_ITEM_LINE.sub("", line).strip() for line in lines if _ITEM_LINE.match(line)]
+    if len(marked) >= 2:
+        return marked
+    head, colon, rest = text.partition(":")
+    clauses = [c.strip(" .") for c in rest.split(";") if len(c.strip()) > 3] if colon else []
+    return clauses if len(clauses) >= 3 else []
+
+
 def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     for line in text.split("\n"):
@@ -553,7 +568,7 @@ class Answerer:
             if named:
                 scored = named + [s for s in scored if s not in named]
         doubts = self._doubts(query, scored[0], hits)
-        listed = self._enumerated_items(query, hits, scored[0].coverage)
+        listed = self._enumerated_items(query, hits, scored[0].coverage) or self._listed_in_passage(query, scored[0])
         if listed is not None:
             listed.doubts = doubts
             return listed
@@ -722,6 +737,25 @@ class Answerer:
             answer = lead + "\n" + "\n".join(parts)
             return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
         return None
+
+    def _listed_in_passage(self, query: str, best: "_Scored") -> Answer | None:
+        """ "Nêu các nguyên tắc …": a list asked and the best passage holds one, item per line ("- …", "a) …") or
+        clause (": …; …; …"): its items in order, numbered, each cited."""
+        if "list" not in parse(query).intents:
+            return None
+        chunk = best.hit.chunk
+        items = list_items(chunk.text[max(0, chunk.text.find(best.sentence)) :])
+        if len(items) < 2:
+            items = list_items(chunk.text)
+        if len(items) < 2:
+            return None
+        citations: list[Citation] = []
+        lines = []
+        for number, item in enumerate(items[:MAX_LISTED_ITEMS * 2], start=1):
+            quote = item if len(item) <= 300 else item[:300].rsplit(" ", 1)[0] + "…"
+            lines.append(f"{number}. {quote} [{self._cite(citations, best.hit, quote)}]")
+        lead = f"Theo {self._title(chunk.doc_id)} (mục “{leaf_heading(chunk)}”), {len(items)} nội dung:"
+        return Answer(answer=lead + "\n" + "\n".join(lines), citations=citations, abstained=False, route="list")
 
     def _doubts(self, query: str, best: "_Scored", hits: list[Hit]) -> dict[str, float]:
         """What speaks against the best sentence answering: too little of the question covered, a place or body the
@@ -897,15 +931,14 @@ class Answerer:
         output = cell("kết quả", "sản phẩm")
         citations: list[Citation] = []
         n = self._cite(citations, best, best.chunk.text)
-        lines = [f"Nhiệm vụ “{task}”" if task else "Nhiệm vụ này"]
-        lines.append(f"Cơ quan chủ trì: {lead or '(không ghi trong bảng)'} [{n}].")
-        if support:
-            lines.append(f"Cơ quan phối hợp: {support}.")
-        if deadline:
-            lines.append(f"Thời gian thực hiện/hoàn thành: {deadline}.")
-        if output and _ASKS_OUTPUT.search(folded_question):
-            lines.append(f"Kết quả/Sản phẩm: {output}.")
-        answer = " ".join(lines[:1]) + ": " + " ".join(lines[1:]) + f" (Nguồn: {self._title(best.chunk.doc_id)}, {best.chunk.section}.)"
+        fields = [f"**{lead or '(không ghi trong bảng)'}** chủ trì"]
+        fields += [f"phối hợp: {support}"] if support else []
+        fields += [f"thời hạn: {deadline}"] if deadline else []
+        fields += [f"sản phẩm: {output}"] if output and _ASKS_OUTPUT.search(folded_question) else []
+        answer = (
+            "; ".join(fields) + f" [{n}].\nNhiệm vụ: “{task or best.chunk.text[:200]}” — "
+            f"{self._title(best.chunk.doc_id)}, {leaf_heading(best.chunk)}."
+        )
         return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5], route="registry")
 
     # ---- helpers ----------------------------------------------------------------------------------

@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answer_types import Answer
-from assistant.figures import figures
+from assistant.figures import YEAR, figures
 from assistant.question import Question, periods
 from assistant.retrieve import passage_place, spanned_years
 from ingest.normalize import fold, folded_tokens
@@ -95,10 +96,32 @@ def passage_place_of(citation, retriever) -> str | None:
 
 
 def certainly_unanswered(question: Question, answer: Answer) -> bool:
-    """A rule for what is certain: a province the question names that no cited passage mentions."""
-    if question.other_place is None:
-        return False
-    return fold(question.other_place) not in fold(_cited_text(answer) + " " + answer.answer)
+    """Rules for what is certain: a province the question names that no cited passage mentions; a figure for other
+    years or another period than the one asked."""
+    if question.other_place is not None and fold(question.other_place) not in fold(_cited_text(answer) + " " + answer.answer):
+        return True
+    return question.asks_figure and not _years_fit(question, " ".join(c.quote for c in answer.citations) + " " + answer.answer)
+
+
+def _years_fit(question: Question, stated: str) -> bool:
+    """Whether what the answer states is for the years asked. A period asked is that period ("2021 - 2030" is not
+    "2026 - 2030"); a year asked is that year, or a year of a period whose figure is yearly ("bình quân 13%/năm").
+    Text that names no year speaks of what its heading says, which retrieval already matched."""
+    if not question.years:
+        return True
+    stated_years = set(YEAR.findall(stated))
+    stated_periods = periods(stated)
+    if not stated_years:
+        return True
+    if question.period is not None:
+        return question.period in stated_periods or (not stated_periods and set(question.period) <= stated_years)
+    if set(question.years) <= stated_years - {y for p in stated_periods for y in p}:
+        return True
+    yearly = _YEARLY.search(stated) is not None
+    return yearly and all(any(a <= y <= b for a, b in stated_periods) for y in question.years)
+
+
+_YEARLY = re.compile(r"/\s*năm|hằng năm|hàng năm|mỗi năm|bình quân|trung bình", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from assistant.answer import asks_quantity, refers_back
 from assistant.answer_types import Answer, Citation
+from assistant.question import parse
 from ingest.agencies import agency_key
 from ingest.document import Chunk
 from ingest.normalize import STOPWORDS, fold, fold_tokens, folded_tokens, lexical_tokens, looks_accentless, normalize
@@ -285,40 +286,50 @@ def _last_group(group: str) -> str:
     return group.split(" > ")[-1] if group else ""
 
 
-def _describe(entry: _Entry, n: int, index) -> str:
-    """One record, field by field, with the lead cell as written and [n] on the lead."""
+def _asked_role(text: str) -> str:
+    """What the last sentence asks of a task (a follow-up's sentence after the previous question): who leads, who
+    supports, by when, with what output."""
+    last = [part for part in re.split(r"(?<=\?)\s+", text.strip()) if part.strip()][-1]
+    intents = parse(last).intents
+    return next((role for role in ("support", "deadline", "output") if role in intents), "lead")
+
+
+def _describe(entry: _Entry, n: int, index, asked: str = "lead") -> str:
+    """One record, answer first: what was asked in bold (the lead, the supporting bodies, the deadline or the output),
+    then the other fields, then the task and where it is written. Staff read the name they came for first."""
     record = entry.record
     title = _title(index, record.doc_id)
-    if entry.kind == "task":
+    if entry.kind in ("task", "prose"):
         task: Task = record
-        parts = [f"Theo {title}, {task.appendix} (mục “{_last_group(task.group)}”), nhiệm vụ “{task.text}”:"]
-        parts.append(f"- Cơ quan chủ trì: {task.lead_text} [{n}]" + (" (ghi ở dòng nhiệm vụ mẹ)" if task.lead_inherited else ""))
-        if task.support_text:
-            parts.append(f"- Cơ quan phối hợp: {task.support_text}")
-        if task.deadline.text:
-            parts.append(f"- Thời gian thực hiện/hoàn thành: {task.deadline.text}")
-        if task.output:
-            parts.append(f"- Kết quả/Sản phẩm: {task.output}")
-        return "\n".join(parts)
-    if entry.kind == "prose":
-        task = record
-        section = next((h for h in reversed(task.group.split(" > ")) if "noi dung, phuong phap" not in fold(h)), "")
-        parts = [f"Theo {title} (mục “{section}”), {task.lead_text} được giao: “{task.text}” [{n}]."]
-        if task.support_text:
-            parts.append(f"Cơ quan phối hợp: {task.support_text}.")
-        return " ".join(parts)
+        fields = {
+            "lead": f"**{task.lead_text}** chủ trì" + (" (ghi ở dòng nhiệm vụ mẹ)" if task.lead_inherited else ""),
+            "support": f"phối hợp: **{task.support_text}**" if task.support_text else "",
+            "deadline": f"thời hạn: **{task.deadline.text}**" if task.deadline and task.deadline.text else "",
+            "output": f"sản phẩm: **{task.output}**" if task.output else "",
+        }
+        first = asked if fields.get(asked) else "lead"
+        order = [first] + [k for k in ("lead", "support", "deadline", "output") if k != first]
+        head = "; ".join(fields[k].replace("**", "") if k != first else fields[k] for k in order if fields[k])
+        head = head[0].upper() + head[1:]
+        if entry.kind == "task":
+            where = f"{title}, {task.appendix}, mục “{_last_group(task.group)}”"
+        else:
+            where = f"{title}, mục “{next((h for h in reversed(task.group.split(' > ')) if 'noi dung, phuong phap' not in fold(h)), '')}”"
+        return f"{head} [{n}].\nNhiệm vụ: “{task.text}” — {where}."
     if entry.kind == "target":
         target: Target = record
         unit = "" if not target.unit or target.unit in target.value else f" {target.unit}"
-        value = f" — {target.value}{unit}" if target.value else ""
         year = f" (năm {target.year})" if target.year else ""
         return (
-            f"Theo {title}, {target.appendix}, chỉ tiêu “{target.label}”{value}{year}: "
-            f"cơ quan chủ trì: {target.lead_text} [{n}]."
+            f"Chỉ tiêu “{target.label}”: **{target.value}{unit}**{year}; cơ quan chủ trì: **{target.lead_text}** [{n}]."
+            f"\nNguồn: {title}, {target.appendix}."
         )
     project: Project = record
-    funding = f" (nguồn vốn: {project.funding})" if project.funding else ""
-    return f"Theo {title}, {project.appendix} (mục “{_last_group(project.group)}”), dự án “{project.name}”{funding}: cơ quan chủ trì: {project.lead_text} [{n}]."
+    funding = f"; nguồn vốn: {project.funding}" if project.funding else ""
+    return (
+        f"**{project.lead_text}** chủ trì{funding} [{n}].\nDự án: “{project.name}” — {title}, {project.appendix}, "
+        f"mục “{_last_group(project.group)}”."
+    )
 
 
 def _kinds_for_list(folded: str) -> set[str]:
@@ -444,7 +455,7 @@ def _single_answer(question: _Question, catalogue: _Catalogue, index, wanted: se
         return None
     citations: list[Citation] = []
     n = _cite(citations, chunk, _quote(best, chunk))
-    return Answer(answer=_describe(best, n, index), citations=citations, abstained=False, route="registry")
+    return Answer(answer=_describe(best, n, index, _asked_role(question.text)), citations=citations, abstained=False, route="registry")
 
 
 def _directed_by(agency_id: str, question: _Question, catalogue: _Catalogue, index) -> Answer | None:

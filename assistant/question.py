@@ -25,7 +25,7 @@ _YEAR_PHRASE = re.compile(
     re.IGNORECASE,
 )
 _LOCALITIES = {"hai phong": "Hải Phòng", "hai duong": "Hải Dương"}
-_LOCALITY_PHRASE = r"(?:(?:của\s+|cua\s+|ở\s+|o\s+|tại\s+|tai\s+)?(?:thành phố|thanh pho|tỉnh|tinh|tp\.?)\s+)?"
+_LOCALITY_PHRASE = r"(?:(?:của|cua|ở|o|tại|tai)\s+)?(?:(?:thành phố|thanh pho|tỉnh|tinh|tp\.?)\s+)?"
 _ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
 _ORDINAL = re.compile(r"\b(?:thu (" + "|".join(_ORDINALS) + r"|\d{1,2})\b|(dau tien))")
 # A turn this short, with no topic of its own, refers to the previous question.
@@ -193,7 +193,7 @@ def _content_words(text: str) -> list[str]:
 
 _FUNCTION_WORDS = set(
     "con the vay thi sao nao gi ai la co khong nhung cac cua va voi o tai trong nhu ra duoc se da dang nam giai doan "
-    "thoi ky nhiem ky den toi thanh pho tinh muc tieu chi tieu nay do tren ay kia hay cho biet".split()
+    "thoi ky nhiem ky den toi thanh pho tinh muc tieu chi tieu nay do tren ay kia hay cho biet ben phia rieng a".split()
 )
 
 
@@ -214,9 +214,15 @@ def _swap_years(text: str, question: Question) -> str:
 
 
 def _swap_locality(text: str, locality: str) -> str:
+    """The previous question about another locality, said the way it named its own ("của thành phố Hải Phòng" →
+    "của tỉnh Hải Dương", a bare "Hải Phòng" → "Hải Dương")."""
     pattern = re.compile(_LOCALITY_PHRASE + r"(?:Hải Phòng|Hải Dương|Hai Phong|Hai Duong)", re.I)
-    if pattern.search(text):
-        return pattern.sub(f"của {_kind_of(locality)} {locality}", text, count=1)
+    found = pattern.search(text)
+    if found is not None:
+        said = found.group(0).lower()
+        owner = "của " if said.startswith(("của", "cua")) else ""
+        kind = f"{_kind_of(locality)} " if owner or re.search(r"thành phố|thanh pho|tỉnh|tinh|tp", said) else ""
+        return text[: found.start()] + f"{owner}{kind}{locality}" + text[found.end():]
     stem = re.sub(r"\b(?:của\s+)?(?:thành phố|thanh pho)\b", "", text, count=1, flags=re.I).rstrip(" ?")
     return f"{' '.join(stem.split())} của {_kind_of(locality)} {locality}?"
 
@@ -226,7 +232,8 @@ def _kind_of(locality: str) -> str:
 
 
 _DOCUMENT_NAME = re.compile(
-    r"(?:Đề án|Nghị quyết|Kế hoạch|Chương trình hành động|Báo cáo chính trị)(?:\s+(?:[A-ZĐ0-9][\w/-]*|số))*"
+    r"Nghị quyết(?: Đại hội(?: [IVX]+\b)?| (?:số )?\d+(?:-NQ/TW)?)?|Đề án(?: CNXH)?|Kế hoạch(?: thực hiện Nghị quyết(?: số)? \d+)?"
+    r"|Chương trình hành động|Báo cáo chính trị"
 )
 
 
@@ -255,32 +262,44 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
     lex = lexicon()
     opens = bool(lex.followup_opener.search(turn.text)) or bool(lex.followup_closer.search(turn.text))
     words = _content_words(turn.text)
+    previous_words = set(_content_words(previous.text))
     short = len(re.findall(r"\w+", turn.text)) <= _SHORT_TURN
-    refers = bool(_REFERS_BACK.search(fold(turn.text))) and len(words) <= 3
-    if not (opens or not words or (short and len(words) <= 2) or refers):
+    back = _BACK_REFERENCE.search(fold(turn.text)) is not None
+    same_thing = bool(words) and set(words) <= previous_words
+    if not (opens or not words or (short and len(words) <= 2) or back or same_thing):
         return None
     subject = _subject(turn.text) if opens else turn.text
     subject_words = _content_words(subject)
+    new_words = [w for w in subject_words if w not in previous_words]
     new_place = turn.locality or turn.other_place
-    text: str | None = None
+    asks_role = bool({"lead", "support", "deadline", "output", "document"} & set(turn.intents))
     if (turn.years or turn.period) and not subject_words:
         text = _swap_years(previous.text, turn)  # "Còn năm 2028 thì sao?"
     elif new_place and not [w for w in subject_words if w not in fold(new_place).split()]:
         text = _swap_locality(previous.text, new_place)  # "Thế còn Hải Dương?"
-    elif opens and _AGENCY_START.match(subject) and _AGENCY_START.search(previous.text) and not turn.intents:
-        match = re.search(_AGENCY_START.pattern + r"[^,?.;]*?(?= chủ trì| phối hợp| thực hiện| chịu| được| có|\?|$)", previous.text)
-        text = previous.text[: match.start()] + subject + previous.text[match.end():] if match else None
-    elif opens and subject_words and not turn.intents and not refers:
+    elif opens and _AGENCY_START.match(subject) and _AGENCY_START.search(previous.text) and not asks_role:
+        text = _swap_agency(previous.text, subject)  # "còn Sở Xây dựng thì sao?"
+    elif opens and new_words and not asks_role and not back:
         # "Còn thu nhập bình quân đầu người thì sao?": the new indicator, asked as the previous one was.
         text = f"{subject} {_frame(previous)}"
-    elif opens and len(subject_words) >= 3:
+    elif opens and len(new_words) >= 3:
         text = subject if subject.endswith("?") else f"{subject}?"  # "còn cảng Đồ Sơn thì bao giờ khởi công?"
     else:
-        # "Vậy cơ quan nào phối hợp?", "thời hạn khi nào?", "chỉ tiêu đó là bao nhiêu căn?": more about the same thing.
+        # "Vậy cơ quan nào phối hợp?", "chỉ tiêu đó là bao nhiêu căn?", "riêng ngành xây dựng năm đó thì tăng bao
+        # nhiêu?": more about the same thing.
         text = f"{previous.text.rstrip(' ?')}? {turn.text}"
-    if text is None:
-        return None
     resolved = _build(turn.raw, " ".join(text.split()), turn.instructions, followup=True)
     if resolved.locality is None and previous.locality and not turn.other_place:
         resolved = replace(resolved, locality=previous.locality)
     return resolved
+
+
+_BACK_REFERENCE = re.compile(
+    r"\b(?:nam|chi tieu|nhiem vu|con so|so lieu|de an|du an|ke hoach|giai doan|noi dung|van kien|muc tieu|"
+    r"cong trinh|chuong trinh|viec|linh vuc|nganh) (?:do|nay|ay|tren|kia)\b"
+)
+
+
+def _swap_agency(text: str, agency: str) -> str:
+    match = re.search(_AGENCY_START.pattern + r"[^,?.;]*?(?= chủ trì| phối hợp| thực hiện| chịu| được| có|\?|$)", text)
+    return text[: match.start()] + agency + text[match.end():] if match else f"{agency} {text}"

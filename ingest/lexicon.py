@@ -68,6 +68,7 @@ class Lexicon:
     followup_opener: PhraseSet
     followup_closer: PhraseSet
     other_places: tuple[str, ...]
+    labels: re.Pattern
 
     def expand_chat(self, text: str) -> str:
         """Chat forms written out ("đc" → "được", "bnhieu" → "bao nhiêu", "TP" → "thành phố"); two-word forms first.
@@ -115,6 +116,7 @@ class Lexicon:
         its sentence. A sentence that is only an instruction goes whole. `text` must be normalized already."""
         kept: list[str] = []
         instructions: list[str] = []
+        text = self.labels.sub(" ", text).strip()
         for sentence in re.split(r"(?<=[.?!])\s+|\n+", text):
             match = self.instructions.search(sentence)
             if match is None:
@@ -171,4 +173,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         followup_opener=PhraseSet.of(followup["openers"], r"^\s*", r"[\s,]*"),
         followup_closer=PhraseSet.of(followup["closers"], r"[\s,]*", r"\s*[?.!]*\s*$"),
         other_places=tuple(data["places"]["others"]),
+        labels=re.compile(
+            r"(?:^|(?<=[\s.?!]))(?:" + "|".join(re.escape(w) for w in data["labels"]["words"]) + r")\s*:\s*", re.IGNORECASE
+        ),
     )
