@@ -117,7 +117,11 @@ def _project_examples(projects, rng: random.Random, limit: int = 40) -> list[Exa
     return examples
 
 
-_FIGURE_SENTENCE = re.compile(r"^(?P<prefix>[A-ZĐÀ-Ỹa-zđà-ỹ][^.;:\d]{20,120}?)\s(?:đạt|là|khoảng|trên|dưới|tăng)\s+(?:bình quân\s+)?(?P<figure>\d[\d.,]*\s*(?:%|tỷ|triệu|nghìn))")
+_FIGURE_SENTENCE = re.compile(
+    r"^(?P<prefix>[A-ZĐÀ-Ỹa-zđà-ỹ][^.;:]{20,120}?)\s(?:đạt|là|khoảng|trên|dưới|tăng)\s+(?:bình quân\s+|dưới\s+|trên\s+)?"
+    r"(?P<figure>\d[\d.,]*\s*(?:%|tỷ|triệu|nghìn))"
+)
+_YEAR_IN = re.compile(r"(?:năm\s+)?(?:19|20)\d{2}")
 
 
 def _passage_examples(chunks, rng: random.Random, limit: int = 160) -> list[Example]:
@@ -138,8 +142,11 @@ def _passage_examples(chunks, rng: random.Random, limit: int = 160) -> list[Exam
             written = f"{prefix} đạt bao nhiêu?"
             examples.append(Example(written, figure, "passage"))
             examples.append(Example(fold(written), figure, "passage"))
-            examples.append(Example(f"{prefix} năm {rng.choice(('2035', '2040', '2045'))} đạt bao nhiêu?", None, "passage-year"))
-            break
+            other_year = f"năm {rng.choice(('2035', '2040', '2045'))}"
+            changed = _YEAR_IN.sub(other_year, prefix, count=1) if _YEAR_IN.search(prefix) else f"{prefix} {other_year}"
+            examples.append(Example(f"{changed} đạt bao nhiêu?", None, "passage-year"))
+            if len(examples) >= limit * 3:
+                break
     return examples
 
 
