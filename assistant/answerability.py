@@ -21,7 +21,7 @@ from pathlib import Path
 
 from assistant.answer_types import Answer
 from assistant.figures import YEAR, figures
-from assistant.question import Question, periods
+from assistant.question import PERIOD, Question, periods
 from assistant.retrieve import passage_place, spanned_years
 from ingest.normalize import fold, folded_tokens
 
@@ -100,7 +100,7 @@ def certainly_unanswered(question: Question, answer: Answer) -> bool:
     years or another period than the one asked."""
     if question.other_place is not None and fold(question.other_place) not in fold(_cited_text(answer) + " " + answer.answer):
         return True
-    return question.asks_figure and not _years_fit(question, " ".join(c.quote for c in answer.citations) + " " + answer.answer)
+    return question.asks_figure and not _years_fit(question, " ".join(c.quote for c in answer.citations))
 
 
 def _years_fit(question: Question, stated: str) -> bool:
@@ -115,8 +115,8 @@ def _years_fit(question: Question, stated: str) -> bool:
         return True
     if question.period is not None:
         return question.period in stated_periods or (not stated_periods and set(question.period) <= stated_years)
-    if set(question.years) <= stated_years - {y for p in stated_periods for y in p}:
-        return True
+    if set(question.years) <= set(YEAR.findall(PERIOD.sub(" ", stated))):
+        return True  # each year asked is stated on its own, not only as the end of a period
     yearly = _YEARLY.search(stated) is not None
     return yearly and all(any(a <= y <= b for a, b in stated_periods) for y in question.years)
 

@@ -18,7 +18,7 @@ from ingest.normalize import fold, looks_accentless, normalize
 # Asked first, asked most specifically: "Vậy cơ quan nào phối hợp?" asks who supports, though "cơ quan nào" also asks
 # who leads. "list" gives way to any intent but "definition".
 _INTENT_ORDER = ("document", "support", "deadline", "output", "lead", "person", "list", "figure", "definition")
-_PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|—|đến|den|tới|toi|to)\s*((?:19|20)\d{2})\b")
+PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|—|đến|den|tới|toi|to)\s*((?:19|20)\d{2})\b")
 _YEAR_PHRASE = re.compile(
     r"(?:(?:trong\s+|cho\s+|của\s+|cua\s+)?(?:giai đoạn|giai doan|thời kỳ|thoi ky|nhiệm kỳ|nhiem ky|năm|nam|đến năm|den nam|"
     r"đến|den|tới|toi|vào năm|vao nam)\s+)?(?:(?:19|20)\d{2}\s*(?:-|–|—|đến|den|tới|toi)\s*)?(?:19|20)\d{2}",
@@ -81,16 +81,16 @@ def _intents(text: str) -> tuple[str, ...]:
 
 def periods(text: str) -> set[tuple[str, str]]:
     """The periods a text states, as (first year, last year): "giai đoạn 2026 - 2030" → ("2026", "2030")."""
-    return {(start, end) for start, end in _PERIOD.findall(text) if start < end}
+    return {(start, end) for start, end in PERIOD.findall(text) if start < end}
 
 
 def period_asked(text: str) -> tuple[str, str] | None:
-    found = _PERIOD.search(text)
+    found = PERIOD.search(text)
     return (found.group(1), found.group(2)) if found and found.group(1) < found.group(2) else None
 
 
 def _years(text: str) -> tuple[frozenset[str], tuple[str, str] | None]:
-    period = _PERIOD.search(text)
+    period = PERIOD.search(text)
     return frozenset(YEAR.findall(text)), (period.group(1), period.group(2)) if period else None
 
 
@@ -273,6 +273,13 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
     new_words = [w for w in subject_words if w not in previous_words]
     new_place = turn.locality or turn.other_place
     asks_role = bool({"lead", "support", "deadline", "output", "document"} & set(turn.intents))
+    if "document" in turn.intents and len(new_words) <= 2:
+        # "con số đó ở văn kiện nào?": where the last answer is written; what is searched is the last question.
+        resolved = _build(turn.raw, previous.text, turn.instructions, followup=True)
+        return replace(
+            resolved, intent="document", intents=("document", *resolved.intents),
+            rewritten=f"{previous.text.rstrip(' ?')} — nằm ở văn kiện nào?",
+        )
     if (turn.years or turn.period) and not subject_words:
         text = _swap_years(previous.text, turn)  # "Còn năm 2028 thì sao?"
     elif new_place and not [w for w in subject_words if w not in fold(new_place).split()]:
