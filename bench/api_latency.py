@@ -22,7 +22,7 @@ import httpx
 from serving import ROOT, percentile, start_server, stop
 
 QUESTIONS = ROOT / "tests" / "eval" / "questions.jsonl"
-TARGET_P50_MS = {"/search": 60.0, "/ask": 150.0}
+TARGET_P50_MS = {"/search": 40.0, "/ask": 80.0}
 
 
 def varied_questions(path: Path, n: int) -> list[dict]:
