@@ -28,10 +28,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.answer import Answerer, split_sentences
+from assistant.answer import Answerer
 from assistant.answer_types import ABSTAIN_TEXT, Answer, Citation
 from assistant.figures import NUMBER, YEAR
 from assistant.retrieve import Hit
+from assistant.sentences import split_sentences
 from ingest.settings import Settings
 from ingest.normalize import STOPWORDS, canonical_number, fold, folded_tokens
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import _names_office_holder, _ordinal, counted_term, refers_back
+from assistant.asking import counted_term, names_office_holder as _names_office_holder, ordinal as _ordinal, refers_back
 
 
 @pytest.fixture(scope="module")

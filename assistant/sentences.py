@@ -1,0 +1,57 @@
+"""A passage cut into what an answer quotes: its sentences, its list items, its titles and proper names."""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
+# A numbered or lettered item opening a passage ("(1) ", "2. ", "a) "), and the line breaks before such items.
+ITEM_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s")
+ITEM_SPLIT = re.compile(r"\n(?=\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s)")
+_ITEM_LINE = re.compile(r"^\s*(?:[-+•–]|\(?\d{1,2}[.)]|[a-zđ]\))\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        pieces.extend(p.strip() for p in _SENTENCE.split(line) if p.strip())
+    return pieces
+
+
+def list_items(text: str) -> list[str]:
+    """The items a passage lists: its marked lines ("- …", "+ …", "a) …", "(1) …"), else the clauses after a colon
+    separated by ";" — each without its marker."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    marked = [_ITEM_LINE.sub("", line).strip() for line in lines if _ITEM_LINE.match(line)]
+    if len(marked) >= 2:
+        return marked
+    head, colon, rest = text.partition(":")
+    clauses = [c.strip(" .") for c in rest.split(";") if len(c.strip()) > 3] if colon else []
+    return clauses if len(clauses) >= 3 else []
+
+
+def proper_names(text: str) -> list[str]:
+    """Runs of two or more capitalised words inside a sentence (its first word is capitalised anyway)."""
+    names: list[str] = []
+    for sentence in re.split(r"[.?!;:]\s*", text):
+        words = re.findall(r"\w+", sentence)
+        run: list[str] = []
+        for index, word in enumerate(words + [""]):
+            if index > 0 and word[:1].isupper() and not word.isupper():
+                run.append(word)
+                continue
+            if len(run) >= 2:
+                names.append(" ".join(run))
+            run = []
+    return names
+
+
+def is_title(sentence: str) -> bool:
+    """A heading or table title kept as text: most of its letters are capitals."""
+    letters = [ch for ch in sentence if ch.isalpha()]
+    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) >= 0.6 * len(letters)
+
+
+def shortened(text: str, limit: int = 300) -> str:
+    """A quote cut at a word before `limit` characters, marked as cut."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
