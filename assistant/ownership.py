@@ -105,12 +105,14 @@ def _asked_role(text: str) -> str:
     supports, by when, with what output."""
     last = [part for part in re.split(r"(?<=\?)\s+", text.strip()) if part.strip()][-1]
     intents = parse(last).intents
-    return next((role for role in ("support", "deadline", "output") if role in intents), "lead")
+    fallback = "figure" if "figure" in intents and "lead" not in intents else "lead"
+    return next((role for role in ("support", "deadline", "output") if role in intents), fallback)
 
 
 def _describe(entry: Entry, n: int, index, asked: str = "lead") -> str:
-    """One record, answer first: what was asked in bold (the lead, the supporting bodies, the deadline or the output),
-    then the other fields, then the task and where it is written. Staff read the name they came for first."""
+    """One record, answer first: the lead agency, then what was asked in bold (the supporting bodies, the deadline, the
+    output, or a target's figure), then the other fields, then the task and where it is written. Staff read the name
+    they came for in the first line."""
     record = entry.record
     title = doc_title(index, record.doc_id)
     if entry.kind in ("task", "prose"):
@@ -121,10 +123,9 @@ def _describe(entry: Entry, n: int, index, asked: str = "lead") -> str:
             "deadline": f"thời hạn: **{task.deadline.text}**" if task.deadline and task.deadline.text else "",
             "output": f"sản phẩm: **{task.output}**" if task.output else "",
         }
-        first = asked if fields.get(asked) else "lead"
-        order = [first] + [k for k in ("lead", "support", "deadline", "output") if k != first]
-        head = "; ".join(fields[k].replace("**", "") if k != first else fields[k] for k in order if fields[k])
-        head = head[0].upper() + head[1:]
+        asked = asked if fields.get(asked) else "lead"
+        order = ["lead"] + ([asked] if asked != "lead" else []) + [k for k in ("support", "deadline", "output") if k != asked]
+        head = "; ".join(fields[k] if k in ("lead", asked) else fields[k].replace("**", "") for k in order if fields[k])
         if entry.kind == "task":
             where = f"{title}, {task.appendix}, mục “{_last_group(task.group)}”"
         else:
@@ -134,6 +135,11 @@ def _describe(entry: Entry, n: int, index, asked: str = "lead") -> str:
         target: Target = record
         unit = "" if not target.unit or target.unit in target.value else f" {target.unit}"
         year = f" (năm {target.year})" if target.year else ""
+        if asked != "figure":
+            return (
+                f"**{target.lead_text}** chủ trì chỉ tiêu “{target.label}” ({target.value}{unit}{year}) [{n}]."
+                f"\nNguồn: {title}, {target.appendix}."
+            )
         return (
             f"Chỉ tiêu “{target.label}”: **{target.value}{unit}**{year}; cơ quan chủ trì: **{target.lead_text}** [{n}]."
             f"\nNguồn: {title}, {target.appendix}."
