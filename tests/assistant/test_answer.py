@@ -69,12 +69,13 @@ def test_bigrams_no_passage_holds_do_not_count_against_coverage(answerer) -> Non
 
 def test_a_follow_up_about_another_province_swaps_the_place(answerer) -> None:
     history = [{"role": "user", "content": "Hải Phòng thu hút FDI giai đoạn 2021-2025 được bao nhiêu?"}]
-    assert answerer.rewrite("còn tỉnh Hải Dương thì sao?", history) == "tỉnh Hải Dương thu hút FDI giai đoạn 2021-2025 được bao nhiêu?"
+    rewritten = answerer.rewrite("còn tỉnh Hải Dương thì sao?", history)
+    assert rewritten == "Hải Dương thu hút FDI giai đoạn 2021-2025 được bao nhiêu?"  # named as the last turn named its place
 
 
 def test_a_follow_up_asking_its_own_question_stands_alone(answerer) -> None:
     history = [{"role": "user", "content": "Ai chủ trì Dự án Nhà máy nhiệt điện LNG Hải Phòng?"}]
-    assert answerer.rewrite("còn cảng mới ở Đồ Sơn thì bao giờ khởi công?", history) == "cảng mới ở Đồ Sơn thì bao giờ khởi công"
+    assert answerer.rewrite("còn cảng mới ở Đồ Sơn thì bao giờ khởi công?", history) == "cảng mới ở Đồ Sơn thì bao giờ khởi công?"
 
 
 def _first_lead_row(retriever, question: str) -> int | None:
@@ -192,7 +193,7 @@ def test_a_follow_up_about_a_plant_still_carries_the_earlier_question(answerer) 
     """"nhà máy" folds to "nha may", like the question word "mấy"; it is no question of its own."""
     history = [{"role": "user", "content": "Ai chủ trì Dự án Cảng Nam Đồ Sơn?"}]
     rewritten = answerer.rewrite("còn nhà máy nhiệt điện LNG thì sao?", history)
-    assert rewritten.startswith("nhà máy nhiệt điện LNG") and "Ai chủ trì" in rewritten
+    assert rewritten.startswith("nhà máy nhiệt điện LNG") and "chủ trì" in rewritten
 
 
 def test_a_target_asked_in_other_words_is_answered(answerer) -> None:
