@@ -20,7 +20,6 @@ from assistant.answer_types import Answer
 from assistant.question import Question, parse_turns
 from assistant.retrieve import Retriever
 from assistant.routes.base import Route, Turn, abstain
-from assistant.routes.doubts import unknown_words
 from assistant.routes.lists import ListRoute
 from assistant.routes.passages import PassageRoute
 from assistant.routes.reading import SentenceRanker
@@ -79,7 +78,3 @@ class Answerer:
                 answer = abstain(hits)
         answer.rewritten = parsed.rewritten
         return answer
-
-    def _unknown_words(self, query: str) -> list[str]:
-        """Words of the question no passage uses (see routes/doubts.py); kept here for the tests that ask it."""
-        return unknown_words(self.retriever, query)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.asking import counted_term, names_office_holder as _names_office_holder, ordinal as _ordinal, refers_back
+from assistant.routes.doubts import unknown_words
 
 
 @pytest.fixture(scope="module")
@@ -242,8 +243,8 @@ def test_a_heading_that_introduces_its_passage_answers_with_it(answerer) -> None
 
 def test_a_word_the_corpus_has_only_under_other_accents_is_unknown(answerer) -> None:
     """ "tiêm chủng" folds to "tiem chung", as do "tiềm năng" and "chung": read with its accents, no passage uses it."""
-    assert answerer._unknown_words("Mục tiêu tiêm chủng cho trẻ em của thành phố là bao nhiêu?") == ["tiêm", "chủng"]
-    assert answerer._unknown_words("muc tieu tiem chung cho tre em") == []  # typed without accents: cannot tell
+    assert unknown_words(answerer.retriever, "Mục tiêu tiêm chủng cho trẻ em của thành phố là bao nhiêu?") == ["tiêm", "chủng"]
+    assert unknown_words(answerer.retriever, "muc tieu tiem chung cho tre em") == []  # typed without accents: cannot tell
     # Folded, "tre em ... tiem chung" is mostly covered by passages on children's schooling; read with accents, the
     # topic is absent however much of the rest a passage repeats.
     assert answerer.ask("Mục tiêu tiêm chủng cho trẻ em của thành phố là bao nhiêu?").abstained
@@ -253,7 +254,7 @@ def test_a_word_the_corpus_has_only_under_other_accents_is_unknown(answerer) -> 
 def test_an_unknown_acronym_alone_does_not_refuse_a_well_covered_question(answerer) -> None:
     """Users write their own shorthand (QCKT, BCHQS): only an ordinary unknown word is decisive."""
     result = answerer.ask("BCHQS thành phố chủ trì cải tạo, nâng cấp căn cứ chiến đấu số 1 khi nào?")
-    assert answerer._unknown_words("BCHQS thành phố chủ trì cải tạo, nâng cấp căn cứ chiến đấu số 1 khi nào?") == ["BCHQS"]
+    assert unknown_words(answerer.retriever, "BCHQS thành phố chủ trì cải tạo, nâng cấp căn cứ chiến đấu số 1 khi nào?") == ["BCHQS"]
     assert not result.abstained
 
 
