@@ -32,7 +32,7 @@ class Answer:
     route: str = "passages"
     rewritten: str | None = None
     # What the answering stages doubted about this answer (read by the answerability model, never shown).
-    doubts: dict[str, float] = field(default_factory=dict)
+    doubts: dict[str, float] = field(default_factory=dict, kw_only=True)
 
     def to_dict(self) -> dict:
         return {

@@ -27,7 +27,7 @@ from ingest.normalize import fold, folded_tokens
 
 MODEL_FILE = "answerability.json"
 FEATURES = (
-    "bias_route_passages", "route_registry", "route_list", "route_document",
+    "bias_route_passages", "route_registry", "route_list", "route_document", "route_agency_tasks",
     "intent_figure", "intent_ownership", "intent_list", "intent_definition",
     "coverage", "dense_similarity", "rare_coverage", "quote_coverage",
     "names_missing", "counted_missing", "office_holder_missing", "narrower_target", "no_figure_for_quantity",
@@ -61,6 +61,7 @@ def features(question: Question, answer: Answer, retriever) -> dict[str, float]:
         "route_registry": float(route == "registry"),
         "route_list": float(route == "list"),
         "route_document": float(route == "document"),
+        "route_agency_tasks": float(route == "agency_tasks"),
         "intent_figure": float(question.asks_figure),
         "intent_ownership": float(question.asks_ownership),
         "intent_list": float("list" in question.intents),

@@ -204,7 +204,7 @@ def _list_answer(agency_id: str, question: _Question, catalogue: Catalogue, inde
         lines.append(f"- {label} (chủ trì: {entry.lead_text}{extra}) [{n}]")
     if not citations:
         return None
-    return Answer(answer="\n".join(lines), citations=citations, abstained=False, route="registry")
+    return Answer(answer="\n".join(lines), citations=citations, abstained=False, route="agency_tasks")
 
 
 def _single_answer(question: _Question, catalogue: Catalogue, index, wanted: set[str]) -> Answer | None:

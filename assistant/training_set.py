@@ -150,12 +150,23 @@ def _passage_examples(chunks, rng: random.Random, limit: int = 160) -> list[Exam
     return examples
 
 
+def _agency_examples(registry, rng: random.Random, limit: int = 30) -> list[Example]:
+    """ "Sở Xây dựng chủ trì những nhiệm vụ nào?": what an agency owns; a right answer names the agency."""
+    agencies = sorted((a for a in registry.agencies() if a.kind == "agency" and a.tasks_led >= 2), key=lambda a: a.id)
+    examples = []
+    for agency in rng.sample(agencies, min(limit, len(agencies))):
+        written = f"{agency.name} chủ trì những nhiệm vụ nào?"
+        examples += [Example(written, agency.name, "agency"), Example(_informal(written), agency.name, "agency")]
+    return examples
+
+
 def generate(registry, chunks) -> list[Example]:
     """The corpus's own questions, positives and their hard negatives, in a fixed order."""
     rng = random.Random(SEED)
     examples = _target_examples(registry.targets(), rng)
     examples += _task_examples(registry.tasks(limit=1_000_000), rng)
     examples += _project_examples(registry.projects(), rng)
+    examples += _agency_examples(registry, rng)
     examples += _passage_examples(chunks, rng)
     examples += [Example(q, None, "everyday") for q in EVERYDAY]
     return examples

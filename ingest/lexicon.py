@@ -69,6 +69,7 @@ class Lexicon:
     followup_closer: PhraseSet
     other_places: tuple[str, ...]
     labels: re.Pattern
+    instructing_labels: frozenset[str]
 
     def expand_chat(self, text: str) -> str:
         """Chat forms written out ("đc" → "được", "bnhieu" → "bao nhiêu", "TP" → "thành phố"); two-word forms first.
@@ -116,7 +117,8 @@ class Lexicon:
         its sentence. A sentence that is only an instruction goes whole. `text` must be normalized already."""
         kept: list[str] = []
         instructions: list[str] = []
-        text = self.labels.sub(" ", text).strip()
+        text, labelled = self._split_labels(text)
+        instructions += labelled
         for sentence in re.split(r"(?<=[.?!])\s+|\n+", text):
             match = self.instructions.search(sentence)
             if match is None:
@@ -130,6 +132,18 @@ class Lexicon:
                 kept.append(head if re.search(r"[?.!]$", head) else head + "?")
         question = " ".join(k.strip() for k in kept if k.strip())
         return (question or text.strip()), instructions
+
+    def _split_labels(self, text: str) -> tuple[str, list[str]]:
+        """The text without speaker labels, and what followed an instructing label ("SYSTEM: …") up to the next
+        label: an instruction, whatever it says."""
+        pieces = self.labels.split(text)
+        kept, instructions = [pieces[0]], []
+        for label, piece in zip(pieces[1::2], pieces[2::2]):
+            if normalize(label).lower() in self.instructing_labels:
+                instructions += [piece.strip()] if piece.strip() else []
+            else:
+                kept.append(piece)
+        return " ".join(p.strip() for p in kept if p.strip()), instructions
 
     def intent_phrases(self, text: str) -> dict[str, list[str]]:
         return {name: found for name, phrases in self.intents.items() if (found := phrases.findall(text))}
@@ -174,6 +188,10 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         followup_closer=PhraseSet.of(followup["closers"], r"[\s,]*", r"\s*[?.!]*\s*$"),
         other_places=tuple(data["places"]["others"]),
         labels=re.compile(
-            r"(?:^|(?<=[\s.?!]))(?:" + "|".join(re.escape(w) for w in data["labels"]["words"]) + r")\s*:\s*", re.IGNORECASE
+            r"(?:^|(?<=[\s.?!]))("
+            + "|".join(re.escape(w) for w in data["labels"]["asking"] + data["labels"]["instructing"])
+            + r")\s*:\s*",
+            re.IGNORECASE,
         ),
+        instructing_labels=frozenset(normalize(w).lower() for w in data["labels"]["instructing"]),
     )
