@@ -70,7 +70,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 1
     if getattr(args, "train", False):
         return _train_if_missing(settings, force=report.published)
-    print("next: `vankien train` teaches this index when to answer (or pass --train)")
+    print("next: `vankien train` teaches this index when to answer (or pass --train)", file=sys.stderr)
     return 0
 
 
