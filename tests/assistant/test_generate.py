@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assistant.answer import ABSTAIN_TEXT
+from assistant.answer_types import ABSTAIN_TEXT
 from assistant.generate import (
     REWRITE_PROMPT,
     SYSTEM_PROMPT,
