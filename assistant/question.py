@@ -284,8 +284,10 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
         text = _swap_years(previous.text, turn)  # "Còn năm 2028 thì sao?"
     elif new_place and not [w for w in subject_words if w not in fold(new_place).split()]:
         text = _swap_locality(previous.text, new_place)  # "Thế còn Hải Dương?"
-    elif opens and _AGENCY_START.match(subject) and _AGENCY_START.search(previous.text) and not asks_role:
-        text = _swap_agency(previous.text, subject)  # "còn Sở Xây dựng thì sao?"
+    elif opens and _AGENCY_START.match(subject) and not asks_role:
+        # "còn Sở Xây dựng thì sao?": the same question of that agency, or, when the last one named none, the last
+        # question with the agency in it (its part in that task).
+        text = _swap_agency(previous.text, subject) if _AGENCY_START.search(previous.text) else f"{subject}: {previous.text}"
     elif opens and new_words and not asks_role and not back:
         # "Còn thu nhập bình quân đầu người thì sao?": the new indicator, asked as the previous one was.
         text = f"{subject} {_frame(previous)}"

@@ -119,3 +119,9 @@ def test_a_question_that_stands_alone_is_not_rewritten() -> None:
 def test_an_empty_question_is_refused_with_a_reason() -> None:
     with pytest.raises(ValueError, match="question is empty"):
         parse("   ")
+
+
+def test_an_agency_follow_up_after_a_question_naming_none_asks_the_same_of_it() -> None:
+    history = [{"role": "user", "content": "Cơ quan nào chủ trì xây dựng Đề án thành lập Khu thương mại tự do?"}]
+    resolved = parse_turns("Còn Sở Tài chính thì sao?", history)
+    assert resolved.text.startswith("Sở Tài chính") and "Khu thương mại tự do" in resolved.text
