@@ -50,7 +50,7 @@ class Question:
     accentless: bool = False
     followup: bool = False
     rewritten: str | None = None
-    topic: str = field(default="", compare=False)
+    indicator: str = field(default="", compare=False)
 
     @property
     def asks_figure(self) -> bool:
@@ -74,8 +74,6 @@ def _clean(raw: str) -> tuple[str, tuple[str, ...]]:
 
 def _intents(text: str) -> tuple[str, ...]:
     found = lexicon().intent_phrases(text)
-    if "figure" in found and not looks_accentless(text) and "mấy" in found["figure"] and len(found["figure"]) == 1:
-        pass  # "mấy" with its accents is a quantity; folded "may" is handled by the folded phrase set
     return tuple(name for name in _INTENT_ORDER if name in found)
 
 
@@ -119,8 +117,9 @@ def _ordinal(text: str) -> int | None:
     return int(word) if word.isdigit() else _ORDINALS[word]
 
 
-def _topic(text: str) -> str:
-    """The question without its years, its locality and its closing question words: what it is about."""
+def _indicator(text: str) -> str:
+    """The question without its years and its locality: what it asks about ("tăng trưởng GRDP bình quân … là bao
+    nhiêu")."""
     topic = _YEAR_PHRASE.sub(" ", text)
     topic = re.sub(_LOCALITY_PHRASE + r"(?:Hải Phòng|Hải Dương|Hai Phong|Hai Duong)", " ", topic, flags=re.I)
     return " ".join(topic.split()).strip(" ?,.")
@@ -159,7 +158,7 @@ def _build(raw: str, text: str, instructions: tuple[str, ...] = (), followup: bo
         accentless=looks_accentless(text),
         followup=followup,
         rewritten=rewritten,
-        topic=_topic(text),
+        indicator=_indicator(text),
     )
 
 
