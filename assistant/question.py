@@ -120,9 +120,9 @@ def _ordinal(text: str) -> int | None:
 def _indicator(text: str) -> str:
     """The question without its years and its locality: what it asks about ("tăng trưởng GRDP bình quân … là bao
     nhiêu")."""
-    topic = _YEAR_PHRASE.sub(" ", text)
-    topic = re.sub(_LOCALITY_PHRASE + r"(?:Hải Phòng|Hải Dương|Hai Phong|Hai Duong)", " ", topic, flags=re.I)
-    return " ".join(topic.split()).strip(" ?,.")
+    indicator = _YEAR_PHRASE.sub(" ", text)
+    indicator = re.sub(_LOCALITY_PHRASE + r"(?:Hải Phòng|Hải Dương|Hai Phong|Hai Duong)", " ", indicator, flags=re.I)
+    return " ".join(indicator.split()).strip(" ?,.")
 
 
 def parse(raw: str, previous: Question | None = None) -> Question:
