@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.answer_types import Answer, Citation
 from assistant.asking import ASKS_LIST, asks_quantity, ordinal
-from assistant.question import Question, parse
+from assistant.question import Question
 from assistant.retrieve import Hit, leaf_heading
 from assistant.routes.base import PassageReader, Scored, Turn
 from assistant.routes.reading import SentenceRanker
@@ -28,7 +28,7 @@ class ListRoute(PassageReader):
         if reading is None:
             return None
         best = reading.scored[0]
-        listed = self.enumerated_items(query, hits, best.coverage) or self.listed_in_passage(query, best)
+        listed = self.enumerated_items(query, hits, best.coverage) or self.listed_in_passage(question, best)
         if listed is not None:
             listed.doubts = dict(reading.doubts)
         return listed
@@ -79,10 +79,10 @@ class ListRoute(PassageReader):
             return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
         return None
 
-    def listed_in_passage(self, query: str, best: Scored) -> Answer | None:
+    def listed_in_passage(self, question: Question, best: Scored) -> Answer | None:
         """ "Nêu các nguyên tắc …": a list asked and the best passage holds one, item per line ("- …", "a) …") or
         clause (": …; …; …"): its items in order, numbered, each cited."""
-        if "list" not in parse(query).intents:
+        if "list" not in question.intents:
             return None
         chunk = best.hit.chunk
         items = list_items(chunk.text[max(0, chunk.text.find(best.sentence)) :])
