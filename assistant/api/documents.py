@@ -8,7 +8,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from assistant.api.deps import get_services
-from assistant.api.schemas import ChunkContext, ChunkOut, DocumentChunk, DocumentDetail, DocumentList, DocumentSummary, ErrorResponse
+from assistant.api.schemas import (
+    ChunkContext,
+    ChunkOut,
+    DocumentChunk,
+    DocumentDetail,
+    DocumentList,
+    DocumentSummary,
+    ErrorResponse,
+    copied,
+)
 from assistant.services import Services
 
 router = APIRouter(tags=["documents"])
@@ -44,21 +53,12 @@ def get_document(doc_id: str, services: Services = Depends(get_services)) -> Doc
     return DocumentDetail(
         **_info(doc_id, entry),
         sections=entry["sections"],
-        chunks=[DocumentChunk(**{k: c[k] for k in ("chunk_id", "section", "kind", "text")}) for c in entry["chunks"]],
+        chunks=[copied(DocumentChunk, c) for c in entry["chunks"]],
     )
 
 
 def _chunk_out(chunk) -> ChunkOut:
-    return ChunkOut(
-        chunk_id=chunk.chunk_id,
-        doc_id=chunk.doc_id,
-        doc_title=chunk.doc_title,
-        section=chunk.section,
-        kind=chunk.kind,
-        text=chunk.text,
-        line_start=chunk.line_start,
-        line_end=chunk.line_end,
-    )
+    return copied(ChunkOut, chunk)
 
 
 @router.get("/chunks/{chunk_id}", response_model=ChunkContext, responses=NOT_FOUND)

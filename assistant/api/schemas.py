@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+import typing
+from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from assistant.answer_types import Citation
 from ingest.registry import AgencySummary, Project, Target, Task
 
 MAX_QUERY_CHARS = 2000
 MAX_HISTORY_TURNS = 20
 MAX_DOC_FILTER = 20
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class _Request(BaseModel):
@@ -64,13 +69,13 @@ class SearchResponse(BaseModel):
     hits: list[HitOut]
 
 
-class CitationOut(BaseModel):
-    n: int
-    chunk_id: str
-    doc_id: str
-    doc_title: str
-    section: str
-    quote: str
+def _model_of(source: type, name: str) -> type[BaseModel]:
+    """A response model with the fields (names, types, order) of the dataclass `source`, under the contract's name."""
+    types = typing.get_type_hints(source)
+    return create_model(name, **{f.name: types[f.name] for f in dataclasses.fields(source)})
+
+
+CitationOut = _model_of(Citation, "CitationOut")
 
 
 class AskResponse(BaseModel):
@@ -150,29 +155,24 @@ class ErrorResponse(BaseModel):
     message: str
 
 
-def hit_out(hit) -> HitOut:
-    """A retrieve.Hit as the API shows it (the chunk's user-facing text, not its embed_text)."""
-    chunk = hit.chunk
-    return HitOut(
-        chunk_id=chunk.chunk_id,
-        doc_id=chunk.doc_id,
-        doc_title=chunk.doc_title,
-        section=chunk.section,
-        text=chunk.text,
-        score=float(hit.score),
-        kind=chunk.kind,
-    )
-
-
 def _field(value, name: str):
     return value[name] if isinstance(value, dict) else getattr(value, name)
+
+
+def copied(model: type[Model], source, **values) -> Model:
+    """`model` with `values`; each of its other fields is the key (dict) or attribute of that name on `source`."""
+    return model(**{name: _field(source, name) for name in model.model_fields if name not in values}, **values)
+
+
+def hit_out(hit) -> HitOut:
+    """A retrieve.Hit as the API shows it (the chunk's user-facing text, not its embed_text)."""
+    return copied(HitOut, hit.chunk, score=float(hit.score))
 
 
 def _closest_out(hit) -> HitOut:
     if isinstance(hit, dict):
         if "chunk" in hit:
-            chunk = hit["chunk"]
-            return HitOut(**{key: chunk[key] for key in ("chunk_id", "doc_id", "doc_title", "section", "text", "kind")}, score=hit["score"])
+            return copied(HitOut, hit["chunk"], score=hit["score"])
         return HitOut.model_validate(hit, from_attributes=False)
     return hit_out(hit)
 
@@ -181,10 +181,7 @@ def ask_out(answer) -> AskResponse:
     """An answer.Answer (or the dict form the stream ends with) as the /ask response."""
     return AskResponse(
         answer=_field(answer, "answer"),
-        citations=[
-            CitationOut(**{key: _field(c, key) for key in ("n", "chunk_id", "doc_id", "doc_title", "section", "quote")})
-            for c in _field(answer, "citations")
-        ],
+        citations=[copied(CitationOut, c) for c in _field(answer, "citations")],
         abstained=bool(_field(answer, "abstained")),
         closest=[_closest_out(h) for h in _field(answer, "closest")],
         route=_field(answer, "route"),
@@ -218,27 +215,17 @@ class TaskOut(BaseModel):
 
     @classmethod
     def from_task(cls, task: Task, doc_title: str) -> "TaskOut":
+        """The fields Task has under the same name are copied; the others are read from its text and deadline."""
         deadline = task.deadline
-        section = " > ".join(part for part in (task.appendix, task.group) if part)
-        return cls(
-            id=task.id,
+        return copied(
+            cls,
+            task,
             task=task.text,
-            lead=task.lead,
-            support=task.support,
             deadline=deadline.text,
             due=deadline.due,
             deadline_parsed={k: v for k, v in vars(deadline).items() if k != "text"},
-            output=task.output,
-            note=task.note,
-            group=task.group,
-            doc_id=task.doc_id,
             doc_title=doc_title,
-            section=section,
-            source=task.source,
-            quote=task.quote,
-            number=task.number,
-            line_start=task.line_start,
-            line_end=task.line_end,
+            section=" > ".join(part for part in (task.appendix, task.group) if part),
         )
 
 
