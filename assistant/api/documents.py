@@ -13,6 +13,7 @@ from assistant.api.schemas import (
     ChunkOut,
     DocumentChunk,
     DocumentDetail,
+    DocumentInfo,
     DocumentList,
     DocumentSummary,
     ErrorResponse,
@@ -23,7 +24,7 @@ from assistant.services import Services
 router = APIRouter(tags=["documents"])
 
 NOT_FOUND = {404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
-INFO_FIELDS = ("title", "short_title", "kind", "issuer", "date", "authority")
+INFO_FIELDS = tuple(name for name in DocumentInfo.model_fields if name != "doc_id")
 
 
 def _info(doc_id: str, entry: dict) -> dict:

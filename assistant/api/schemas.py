@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    create_model,
+)
 
 from assistant.answer_types import Citation
 from ingest.registry import AgencySummary, Project, Target, Task
@@ -22,21 +29,22 @@ class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _not_blank(value: str, name: str) -> str:
+def _not_blank(value: str, info: ValidationInfo) -> str:
     if not value.strip():
-        raise ValueError(f"{name} must not be blank")
+        raise ValueError(f"{info.field_name} must not be blank")
     return value
 
 
-class SearchRequest(_Request):
-    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="Câu hỏi hoặc từ khoá tìm kiếm.")
-    k: int = Field(default=10, ge=1, le=50, description="Số đoạn trả về.")
-    doc_ids: list[str] | None = Field(default=None, max_length=MAX_DOC_FILTER, description="Chỉ tìm trong các văn kiện này.")
+UserText = Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS), AfterValidator(_not_blank)]
+"""What a user asks or searches for: 1 to MAX_QUERY_CHARS characters, not all of them white space."""
+DocFilter = Annotated[list[str] | None, Field(max_length=MAX_DOC_FILTER)]
+"""The documents to keep to (None: all of them)."""
 
-    @field_validator("query")
-    @classmethod
-    def _query_not_blank(cls, value: str) -> str:
-        return _not_blank(value, "query")
+
+class SearchRequest(_Request):
+    query: UserText = Field(description="Câu hỏi hoặc từ khoá tìm kiếm.")
+    k: int = Field(default=10, ge=1, le=50, description="Số đoạn trả về.")
+    doc_ids: DocFilter = Field(default=None, description="Chỉ tìm trong các văn kiện này.")
 
 
 class Turn(_Request):
@@ -45,14 +53,9 @@ class Turn(_Request):
 
 
 class AskRequest(_Request):
-    question: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="Câu hỏi về văn kiện.")
+    question: UserText = Field(description="Câu hỏi về văn kiện.")
     history: list[Turn] | None = Field(default=None, max_length=MAX_HISTORY_TURNS, description="Các lượt hội thoại trước.")
-    doc_ids: list[str] | None = Field(default=None, max_length=MAX_DOC_FILTER, description="Chỉ trả lời từ các văn kiện này.")
-
-    @field_validator("question")
-    @classmethod
-    def _question_not_blank(cls, value: str) -> str:
-        return _not_blank(value, "question")
+    doc_ids: DocFilter = Field(default=None, description="Chỉ trả lời từ các văn kiện này.")
 
 
 class HitOut(BaseModel):
@@ -98,7 +101,9 @@ class HealthResponse(BaseModel):
     message: str | None = None
 
 
-class DocumentSummary(BaseModel):
+class DocumentInfo(BaseModel):
+    """What the list and the detail of a document both show first."""
+
     doc_id: str
     title: str
     short_title: str
@@ -106,6 +111,9 @@ class DocumentSummary(BaseModel):
     issuer: str
     date: str
     authority: int
+
+
+class DocumentSummary(DocumentInfo):
     sections: int
     chunks: int
 
@@ -121,14 +129,7 @@ class DocumentChunk(BaseModel):
     text: str
 
 
-class DocumentDetail(BaseModel):
-    doc_id: str
-    title: str
-    short_title: str
-    kind: str
-    issuer: str
-    date: str
-    authority: int
+class DocumentDetail(DocumentInfo):
     sections: list[str]
     chunks: list[DocumentChunk]
 

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.api.deps import check_doc_ids, get_services
-from assistant.api.schemas import MAX_DOC_FILTER, ErrorResponse
+from assistant.api.schemas import MAX_DOC_FILTER, DocFilter, ErrorResponse
 from assistant.services import Services
 from assistant.study import (
     MAX_TOPIC_CHARS,
@@ -38,7 +38,7 @@ class StudyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     topic: str = Field(min_length=MIN_TOPIC_CHARS, max_length=MAX_TOPIC_CHARS, description="Chủ đề ôn tập, ví dụ “chuyển đổi số”.")
-    doc_ids: list[str] | None = Field(default=None, max_length=MAX_DOC_FILTER, description="Chỉ dùng các văn kiện này.")
+    doc_ids: DocFilter = Field(default=None, description="Chỉ dùng các văn kiện này.")
 
     @field_validator("topic")
     @classmethod
