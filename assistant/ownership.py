@@ -58,6 +58,9 @@ _ASKS_LIST = re.compile(
     r"\b(nhung|cac)\s+(\w+\s+){0,2}" + _LIST_NOUNS + r"\b.*\b(nao|gi)\b|\b" + _LIST_NOUNS + r"\s+(nao|gi)\b"
     r"|\bbao nhieu\s+" + _LIST_NOUNS
 )
+# Listed without a verb of giving, models and targets are content ("những mô hình hoạt động nào của Mặt trận …"),
+# not what a body was given.
+_CONTENT_NOUNS = folded_phrases("mo hinh", "chi tieu")
 _ASKS_SUBJECT = folded_phrases("chu the")
 _SUBJECT_QUOTE = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.\s*)?Chủ thể", re.IGNORECASE)
 _WANTS_TARGETS = folded_phrases("chi tieu", "phu luc 1")
@@ -294,6 +297,8 @@ def asks_ownership(question: str) -> bool:
     if _ASKS_LEAD.search(folded) or _ASKS_SUPPORT.search(folded) or _ASKS_DEADLINE.search(folded):
         return True
     listing = _ASKS_LIST.search(folded)
+    if listing and _CONTENT_NOUNS.search(listing.group(0)) and not _GIVEN.search(folded):
+        return False
     # "bao nhiêu nhiệm vụ" counts what a body is given only next to a verb of giving ("được giao", "chủ trì"); in
     # "sẽ phê duyệt bao nhiêu mô hình" it asks a figure of the text.
     return bool(listing) and (not listing.group(0).startswith("bao nhieu") or bool(_GIVEN.search(folded)))
@@ -310,8 +315,9 @@ def answer_ownership(question: str, registry: Registry, index, history_question:
     agencies = [a for a in named if a not in catalogue.collective]
     spans = [k for a, k in zip(named, named_spans) if a not in catalogue.collective]
     cued = asks_ownership(question)
-    if not cued and (not agencies or asks_quantity(question)):
-        # "Đảng ủy UBND thành phố sẽ phê duyệt bao nhiêu mô hình?" asks a figure about a body, not what it owns.
+    if not cued and (not agencies or asks_quantity(question) or _ASKS_LIST.search(fold(question))):
+        # "Đảng ủy UBND thành phố sẽ phê duyệt bao nhiêu mô hình?" asks a figure about a body, not what it owns;
+        # "những mô hình hoạt động nào của Mặt trận" asks what the text lists.
         return None
     documents = index.mentioned_docs(question) if hasattr(index, "mentioned_docs") else set()
     parsed = _Question(text=question, folded=fold(question), agencies=agencies, agency_spans=spans, documents=documents, cued=cued)

@@ -8,7 +8,6 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
 # A numbered or lettered item opening a passage ("(1) ", "2. ", "a) "), and the line breaks before such items.
 ITEM_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s")
 ITEM_SPLIT = re.compile(r"\n(?=\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s)")
-_ITEM_LINE = re.compile(r"^\s*(?:[-+•–]|\(?\d{1,2}[.)]|[a-zđ]\))\s+")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -16,18 +15,6 @@ def split_sentences(text: str) -> list[str]:
     for line in text.split("\n"):
         pieces.extend(p.strip() for p in _SENTENCE.split(line) if p.strip())
     return pieces
-
-
-def list_items(text: str) -> list[str]:
-    """The items a passage lists: its marked lines ("- …", "+ …", "a) …", "(1) …"), else the clauses after a colon
-    separated by ";" — each without its marker."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    marked = [_ITEM_LINE.sub("", line).strip() for line in lines if _ITEM_LINE.match(line)]
-    if len(marked) >= 2:
-        return marked
-    head, colon, rest = text.partition(":")
-    clauses = [c.strip(" .") for c in rest.split(";") if len(c.strip()) > 3] if colon else []
-    return clauses if len(clauses) >= 3 else []
 
 
 def proper_names(text: str) -> list[str]:

@@ -13,6 +13,7 @@ import random
 import re
 from dataclasses import dataclass
 
+from assistant.enumerations import enumerations
 from assistant.figures import figure_list
 from ingest.normalize import fold
 
@@ -150,6 +151,29 @@ def _passage_examples(chunks, rng: random.Random, limit: int = 160) -> list[Exam
     return examples
 
 
+_ANNOUNCING_TAIL = re.compile(r"\s*(?:gồm có|bao gồm|gồm|là|như|sau đây|sau)\s*$", re.IGNORECASE)
+
+
+def _list_examples(chunks, rng: random.Random, limit: int = 60) -> list[Example]:
+    """ "Nêu các nhóm tiêu chí “Xã, phường hạnh phúc”": a list a passage announces, asked for; a right answer holds
+    its items. The same request for a topic no passage lists is the negative."""
+    announced = []
+    for chunk in chunks:
+        if chunk.kind != "paragraph":
+            continue
+        for enumeration in enumerations(chunk.text):
+            topic = _label(re.sub(r"^\(?\d{1,2}[.)]\s*", "", _ANNOUNCING_TAIL.sub("", enumeration.intro))).strip(" ,:")
+            if 4 <= len(topic.split()) <= 20 and len(enumeration.items) >= 3:
+                announced.append((topic, " ".join(enumeration.items[1].split()[:5])))
+    examples = []
+    for topic, item in rng.sample(announced, min(limit, len(announced))):
+        written = f"{topic} gồm những gì?"
+        examples += [Example(written, item, "list"), Example(_informal(f"{topic} gồm những gì"), item, "list")]
+    for topic in rng.sample(INVENTED_TOPICS, min(limit // 6, len(INVENTED_TOPICS))):
+        examples.append(Example(f"Nêu các tiêu chí về {topic} gồm những gì?", None, "list-invented"))
+    return examples
+
+
 def _agency_examples(registry, rng: random.Random, limit: int = 30) -> list[Example]:
     """ "Sở Xây dựng chủ trì những nhiệm vụ nào?": what an agency owns; a right answer names the agency."""
     agencies = sorted((a for a in registry.agencies() if a.kind == "agency" and a.tasks_led >= 2), key=lambda a: a.id)
@@ -168,6 +192,7 @@ def generate(registry, chunks) -> list[Example]:
     examples += _project_examples(registry.projects(), rng)
     examples += _agency_examples(registry, rng)
     examples += _passage_examples(chunks, rng)
+    examples += _list_examples(chunks, rng)
     examples += [Example(q, None, "everyday") for q in EVERYDAY]
     return examples
 
