@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from assistant.answer_types import Answer
-from assistant.question import Question, parse_turns
+from assistant.question import Question, parse_turns, readings
 from assistant.retrieve import Retriever
 from assistant.routes.base import Route, Turn, abstain
 from assistant.routes.lists import ListRoute
@@ -27,6 +27,12 @@ from assistant.routes.registry import RegistryRoute
 from assistant.routes.task_rows import TaskRowRoute
 from assistant.routes.which_document import WhichDocumentRoute
 from ingest.settings import Settings
+
+
+# Another reading of a follow-up must be this much likelier right than the first one to be given instead (chosen on
+# the dev split); a first reading this likely right is given without trying others.
+READING_MARGIN = 0.1
+SURE_ENOUGH = 0.9
 
 
 class Answerer:
@@ -51,8 +57,25 @@ class Answerer:
     def ask(
         self, question: str, history: list[dict] | None = None, doc_ids: list[str] | None = None, gated: bool = True
     ) -> Answer:
-        """The answer to one turn; `gated=False` returns what the routes propose, before the answerability gate."""
-        return self._answer(parse_turns(question, history), history, doc_ids, gated)
+        """The answer to one turn; `gated=False` returns what the routes propose, before the answerability gate.
+
+        A turn that leans on the conversation can be read more than one way (`readings`); each reading is answered
+        and the gate's probability that the answer is right picks one, the likeliest reading ahead by a margin."""
+        if not gated or self.gate is None or not history:
+            return self._answer(parse_turns(question, history), history, doc_ids, gated)
+        best: tuple[float, Answer] | None = None
+        for number, reading in enumerate(readings(question, history)):
+            answer = self._answer(reading, history, doc_ids, gated=False)
+            allowed, probability = (False, 0.0) if answer.abstained else self.gate.allows(reading, answer, self.retriever)
+            if not allowed:
+                answer = abstain(answer.closest)
+                answer.rewritten = reading.rewritten
+            score = (probability or 0.0) + (READING_MARGIN if number == 0 else 0.0) if allowed else -1.0
+            if best is None or score > best[0]:
+                best = (score, answer)
+            if number == 0 and allowed and (probability or 0.0) >= SURE_ENOUGH:
+                break
+        return best[1]
 
     def propose(self, question: str, history: list[dict] | None = None) -> tuple[Question, Answer]:
         """The answer the routes propose before the gate, with the parsed question: what the gate is trained on."""

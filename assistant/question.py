@@ -72,8 +72,14 @@ def _clean(raw: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(instructions)
 
 
+# "những công trình trọng điểm nào", "các hành lang kinh tế nào": a plural asked by "nào" asks for a list.
+_PLURAL_ASKED = re.compile(r"\b(?:nhung|cac)\s+(?:\w+\s+){1,5}?nao\b")
+
+
 def _intents(text: str) -> tuple[str, ...]:
-    found = lexicon().intent_phrases(text)
+    found = set(lexicon().intent_phrases(text))
+    if _PLURAL_ASKED.search(fold(text)):
+        found.add("list")
     return tuple(name for name in _INTENT_ORDER if name in found)
 
 
@@ -162,14 +168,61 @@ def _build(raw: str, text: str, instructions: tuple[str, ...] = (), followup: bo
     )
 
 
-def parse_turns(question: str, history: list[dict] | None = None) -> Question:
-    """The current turn, each earlier user turn resolved in order so that a chain of follow-ups keeps its thread."""
+def _previous(history: list[dict] | None) -> Question | None:
+    """The last user turn of a conversation, each earlier one resolved in order so that a chain of follow-ups keeps
+    its thread."""
     previous: Question | None = None
     for turn in history or []:
         content = turn.get("content") if isinstance(turn, dict) else None
         if turn.get("role") == "user" and content and content.strip():
             previous = parse(content, previous)
-    return parse(question, previous)
+    return previous
+
+
+def parse_turns(question: str, history: list[dict] | None = None) -> Question:
+    """The current turn, resolved against the conversation before it."""
+    return parse(question, _previous(history))
+
+
+def readings(question: str, history: list[dict] | None = None) -> list[Question]:
+    """The ways a turn of a conversation can be read, the likeliest first: as `parse_turns` resolves it; then, as
+    more about the previous question ("riêng ngành xây dựng năm đó thì sao?" after a question on 2027's GRDP) and,
+    for a follow-up, as the turn itself with what it points back to filled in. Which one the documents answer
+    best is for the answerer to judge; a turn without history has one reading."""
+    previous = _previous(history)
+    first = parse(question, previous)
+    if previous is None:
+        return [first]
+    text, instructions = _clean(question)
+    alternatives = [f"{previous.text.rstrip(' ?')}? {text}"]
+    if first.followup:
+        alternatives.append(_filled(text, previous))
+    found, seen = [first], {fold(first.text)}
+    for alternative in alternatives:
+        alternative = " ".join(alternative.split())
+        if fold(alternative) not in seen:
+            seen.add(fold(alternative))
+            found.append(_build(question, alternative, instructions, followup=True))
+    return found
+
+
+def _filled(text: str, previous: Question) -> str:
+    """A follow-up with "năm đó", "giai đoạn này" written as the previous turn's years, and the previous turn's
+    document and locality added when it names none."""
+    span = f"giai đoạn {previous.period[0]} - {previous.period[1]}" if previous.period else (
+        "năm " + " ".join(sorted(previous.years)) if previous.years else "")
+    filled = _YEAR_BACK_REFERENCE.sub(span, text) if span else text
+    extra = []
+    if (document := _DOCUMENT_NAME.search(previous.text)) is not None and not _DOCUMENT_NAME.search(filled):
+        extra.append(f"theo {document.group(0)}")
+    if span and not _YEAR_PHRASE.search(filled):
+        extra.append(span)
+    if previous.locality and previous.locality != "Hải Phòng" and not _locality(filled)[0]:
+        extra.append(f"của tỉnh {previous.locality}")
+    return f"{filled.rstrip(' ?')} {' '.join(extra)}?" if extra else filled
+
+
+_YEAR_BACK_REFERENCE = re.compile(r"\b(?:năm|giai đoạn|thời kỳ|nhiệm kỳ|nam|giai doan|thoi ky|nhiem ky) (?:đó|này|ấy|do|nay|ay)\b", re.I)
 
 
 # ---- follow-ups -------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.question import parse, parse_turns, period_asked
+from assistant.question import parse, parse_turns, period_asked, readings
 
 GRDP = "Mục tiêu tăng trưởng GRDP bình quân giai đoạn 2026 - 2030 của thành phố Hải Phòng là bao nhiêu?"
 
@@ -125,3 +125,18 @@ def test_an_agency_follow_up_after_a_question_naming_none_asks_the_same_of_it() 
     history = [{"role": "user", "content": "Cơ quan nào chủ trì xây dựng Đề án thành lập Khu thương mại tự do?"}]
     resolved = parse_turns("Còn Sở Tài chính thì sao?", history)
     assert resolved.text.startswith("Sở Tài chính") and "Khu thương mại tự do" in resolved.text
+
+
+def test_a_turn_leaning_on_the_last_one_is_read_several_ways_the_resolved_one_first() -> None:
+    history = [
+        {"role": "user", "content": "Theo kịch bản tăng trưởng, tốc độ tăng GRDP năm 2027 dự kiến bao nhiêu?"},
+        {"role": "assistant", "content": "Phụ lục 4 dự kiến GRDP năm 2027 tăng 13,0%."},
+    ]
+    found = [r.text for r in readings("riêng ngành xây dựng năm đó thì tăng bao nhiêu?", history)]
+    assert found[0] == parse_turns("riêng ngành xây dựng năm đó thì tăng bao nhiêu?", history).text
+    assert "riêng ngành xây dựng năm 2027 thì tăng bao nhiêu?" in found
+    assert len(found) == len(set(found))
+
+
+def test_a_turn_without_history_has_one_reading() -> None:
+    assert [r.text for r in readings(GRDP)] == [parse(GRDP).text]
