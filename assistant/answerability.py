@@ -170,6 +170,11 @@ class AnswerabilityGate:
     def __init__(self, model: AnswerabilityModel | None):
         self.model = model
 
+    @staticmethod
+    def certainly_refuses(question: Question, answer: Answer) -> bool:
+        """Whether a rule, not the model, withholds the answer: no other reading of the turn may give it."""
+        return certainly_unanswered(question, answer)
+
     def allows(self, question: Question, answer: Answer, retriever) -> tuple[bool, float | None]:
         if certainly_unanswered(question, answer):
             return False, 0.0

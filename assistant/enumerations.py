@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 # "(1) …", "1. …", "a) …": numbered items, inline or at the start of a line.
-_NUMBERED = re.compile(r"(?:(?<=\s)|^)\(?(\d{1,2})\)\s+")
+_NUMBERED = re.compile(r"(?:(?<=\s)|^)\(?(\d{1,2}|[ivx]{1,4})\)\s+")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _MARKED_LINE = re.compile(r"^\s*(?:[-+•–]|\(?\d{1,2}[.)]|[a-zđ]\))\s+")
 # Where a sentence ends inside a passage: ". " before a capital, or a line break.
 _SENTENCE_END = re.compile(r"\.\s+(?=[A-ZĐÀ-Ỹ“\"(])|\n")
@@ -48,12 +49,13 @@ def _clean(item: str) -> str:
 
 
 def numbered_items(text: str) -> list[tuple[int, str]]:
-    """The "(n) …" items of a text, with their numbers, in order."""
+    """The "(n) …" / "(ii) …" items of a text, with their numbers, in order."""
     marks = list(_NUMBERED.finditer(text))
     items = []
     for mark, following in zip(marks, marks[1:] + [None]):
         end = following.start() if following else len(text)
-        items.append((int(mark.group(1)), _clean(text[mark.end() : end])))
+        number = mark.group(1)
+        items.append((int(number) if number.isdigit() else _ROMAN.get(number, 0), _clean(text[mark.end() : end])))
     return items
 
 
@@ -79,10 +81,9 @@ def _series(run: str, clause: bool = False) -> list[str]:
 
 def _intro_before(text: str, colon: int, floor: int) -> str:
     """The clause announcing the list whose colon is at `colon`: back to the end of the previous sentence or item."""
-    start = floor
-    for boundary in (_SENTENCE_END, re.compile(r";\s*")):
-        for match in boundary.finditer(text, floor, colon):
-            start = max(start, match.end())
+    start = max(floor, text.rfind(";", floor, colon) + 1)
+    for match in _SENTENCE_END.finditer(text, floor, colon):
+        start = max(start, match.end())
     intro = text[start:colon].strip()
     joined = list(_JOINED_INTRO.finditer(" " + intro))
     return intro[joined[-1].end() - 1 :] if joined else intro
@@ -99,7 +100,7 @@ def _inline(text: str) -> list[Enumeration]:
             continue
         intro = _intro_before(text, colon, floor)
         rest = text[colon:].split(None, 1)[1] if text[colon] != ":" else text[colon + 1 :]
-        numbered = numbered_items(rest) if re.match(r"\s*\(?1\)\s", rest) else []
+        numbered = numbered_items(rest) if re.match(r"\s*\(?(?:1|i)\)\s", rest) else []
         if numbered:
             items = [item for _, item in numbered]
             position = len(text)

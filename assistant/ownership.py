@@ -315,6 +315,11 @@ def answer_ownership(question: str, registry: Registry, index, history_question:
     agencies = [a for a in named if a not in catalogue.collective]
     spans = [k for a, k in zip(named, named_spans) if a not in catalogue.collective]
     cued = asks_ownership(question)
+    asks_role = bool(_ASKS_LEAD.search(fold(question)) or _ASKS_SUPPORT.search(fold(question)) or _ASKS_DEADLINE.search(fold(question)))
+    if not asks_role and _ASKS_LIST.search(fold(question)) and not agencies:
+        # "dựa trên lợi thế của những công trình nào?": with no body named and no role asked, a list of works is
+        # what the text lists.
+        return None
     if not cued and (not agencies or asks_quantity(question) or _ASKS_LIST.search(fold(question))):
         # "Đảng ủy UBND thành phố sẽ phê duyệt bao nhiêu mô hình?" asks a figure about a body, not what it owns;
         # "những mô hình hoạt động nào của Mặt trận" asks what the text lists.

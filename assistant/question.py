@@ -211,7 +211,8 @@ def _filled(text: str, previous: Question) -> str:
     document and locality added when it names none."""
     span = f"giai đoạn {previous.period[0]} - {previous.period[1]}" if previous.period else (
         "năm " + " ".join(sorted(previous.years)) if previous.years else "")
-    filled = _YEAR_BACK_REFERENCE.sub(span, text) if span else text
+    pointer = lexicon().year_back_reference.search(text) if span else None
+    filled = text[: pointer.start()] + span + text[pointer.end() :] if pointer else text
     extra = []
     if (document := _DOCUMENT_NAME.search(previous.text)) is not None and not _DOCUMENT_NAME.search(filled):
         extra.append(f"theo {document.group(0)}")
@@ -221,8 +222,6 @@ def _filled(text: str, previous: Question) -> str:
         extra.append(f"của tỉnh {previous.locality}")
     return f"{filled.rstrip(' ?')} {' '.join(extra)}?" if extra else filled
 
-
-_YEAR_BACK_REFERENCE = re.compile(r"\b(?:năm|giai đoạn|thời kỳ|nhiệm kỳ|nam|giai doan|thoi ky|nhiem ky) (?:đó|này|ấy|do|nay|ay)\b", re.I)
 
 
 # ---- follow-ups -------------------------------------------------------------------------------------------------
@@ -289,13 +288,15 @@ _DOCUMENT_NAME = re.compile(
 )
 
 
-def _frame(previous: Question) -> str:
-    """What the previous turn asked, without its topic: the document it cited, its years, its locality and its
-    question words."""
+def _frame(previous: Question, turn: Question) -> str:
+    """What the previous turn asked, without its topic: the document it cited, its years (unless the turn asks its
+    own: "tầm nhìn 2045"), its locality and its question words."""
     parts = []
     if (document := _DOCUMENT_NAME.search(previous.text)) is not None:
         parts.append(f"theo {document.group(0)}")
-    if previous.period:
+    if turn.years or turn.period:
+        pass
+    elif previous.period:
         parts.append(f"giai đoạn {previous.period[0]} - {previous.period[1]}")
     elif previous.years:
         parts.append("năm " + " ".join(sorted(previous.years)))
@@ -342,7 +343,7 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
         text = _swap_agency(previous.text, subject) if _AGENCY_START.search(previous.text) else f"{subject}: {previous.text}"
     elif opens and new_words and not asks_role and not back:
         # "Còn thu nhập bình quân đầu người thì sao?": the new indicator, asked as the previous one was.
-        text = f"{subject} {_frame(previous)}"
+        text = f"{subject} {_frame(previous, turn)}"
     elif opens and len(new_words) >= 3:
         text = subject if subject.endswith("?") else f"{subject}?"  # "còn cảng Đồ Sơn thì bao giờ khởi công?"
     else:

@@ -151,7 +151,17 @@ def _passage_examples(chunks, rng: random.Random, limit: int = 160) -> list[Exam
     return examples
 
 
-_ANNOUNCING_TAIL = re.compile(r"\s*(?:gồm có|bao gồm|gồm|là|như|sau đây|sau)\s*$", re.IGNORECASE)
+# The words that end a list's announcement and would not end a question: "… gồm", "… như".
+_ANNOUNCING_TAIL = ("gồm có", "bao gồm", "gồm", "là", "như", "sau đây")
+
+
+def _topic(intro: str) -> str:
+    """What a list's announcement is about: "6 nhóm tiêu chí “Xã, phường hạnh phúc” gồm" → without its "gồm"."""
+    topic = re.sub(r"^\(?\d{1,2}[.)]\s*", "", intro).strip(" ,:")
+    for tail in _ANNOUNCING_TAIL:
+        if topic.lower().endswith(" " + tail):
+            return topic[: -len(tail)].strip(" ,:")
+    return topic
 
 
 def _list_examples(chunks, rng: random.Random, limit: int = 60) -> list[Example]:
@@ -162,7 +172,7 @@ def _list_examples(chunks, rng: random.Random, limit: int = 60) -> list[Example]
         if chunk.kind != "paragraph":
             continue
         for enumeration in enumerations(chunk.text):
-            topic = _label(re.sub(r"^\(?\d{1,2}[.)]\s*", "", _ANNOUNCING_TAIL.sub("", enumeration.intro))).strip(" ,:")
+            topic = _label(_topic(enumeration.intro))
             if 4 <= len(topic.split()) <= 20 and len(enumeration.items) >= 3:
                 announced.append((topic, " ".join(enumeration.items[1].split()[:5])))
     examples = []

@@ -67,6 +67,7 @@ class Lexicon:
     intents: dict[str, PhraseSet]
     followup_opener: PhraseSet
     followup_closer: PhraseSet
+    year_back_reference: PhraseSet
     other_places: tuple[str, ...]
     labels: re.Pattern
     instructing_labels: frozenset[str]
@@ -186,6 +187,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         intents={name: PhraseSet.of(phrases) for name, phrases in data["intents"].items()},
         followup_opener=PhraseSet.of(followup["openers"], r"^\s*", r"[\s,]*"),
         followup_closer=PhraseSet.of(followup["closers"], r"[\s,]*", r"\s*[?.!]*\s*$"),
+        year_back_reference=PhraseSet.of(followup["year_back_references"]),
         other_places=tuple(data["places"]["others"]),
         labels=re.compile(
             r"(?:^|(?<=[\s.?!]))("

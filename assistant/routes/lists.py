@@ -77,7 +77,8 @@ class ListRoute(PassageReader):
             citations: list[Citation] = []
             parts = []
             for item, text in chosen:
-                quote = shortened(split_sentences(text)[0])
+                # "1. Dân giàu, …": the item's own words, not its number read as a sentence
+                quote = shortened(split_sentences(ITEM_START.sub("", text, count=1))[0])
                 n = self.cite(citations, Hit(item, 0.0), quote)
                 parts.append(f"- {quote} [{n}]")
             lead = f"Theo {self.title(chunk.doc_id)} (mục “{leaf}”"

@@ -148,3 +148,19 @@ def test_a_follow_up_says_how_it_was_understood(served) -> None:
     history = [{"role": "user", "content": PLAIN[-1]}, {"role": "assistant", "content": "13%/năm trở lên"}]
     result = served.ask("Thế còn Hải Dương?", history)
     assert result.rewritten and "Hải Dương" in result.rewritten and "GRDP" in result.rewritten
+
+
+def test_a_follow_up_to_another_province_is_refused_however_it_is_read(served) -> None:
+    history = [{"role": "user", "content": "Tỷ lệ đô thị hóa của thành phố đến năm 2030 đạt bao nhiêu?"},
+               {"role": "assistant", "content": "Khoảng 55%."}]
+    assert not served.ask(history[0]["content"]).abstained
+    result = served.ask("thế còn tỉnh Thái Bình thì sao?", history)
+    assert result.abstained and "Thái Bình" in (result.rewritten or "")
+
+
+def test_a_list_asked_gets_its_items_even_those_the_next_passage_holds(served) -> None:
+    result = served.ask("mô hình Chi đoàn xã hội chủ nghĩa có mấy nhóm tiêu chí, kể ra giúp mình")
+    assert not result.abstained
+    for item in ("giáo dục tư tưởng, chính trị", "Triển khai các phong trào, chương trình", "Xây dựng tổ chức Đoàn"):
+        assert item in result.answer
+    assert "3 nhóm tiêu chí" in result.answer
