@@ -68,6 +68,7 @@ class Lexicon:
     followup_opener: PhraseSet
     followup_closer: PhraseSet
     year_back_reference: PhraseSet
+    list_request: PhraseSet
     other_places: tuple[str, ...]
     labels: re.Pattern
     instructing_labels: frozenset[str]
@@ -188,6 +189,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         followup_opener=PhraseSet.of(followup["openers"], r"^\s*", r"[\s,]*"),
         followup_closer=PhraseSet.of(followup["closers"], r"[\s,]*", r"\s*[?.!]*\s*$"),
         year_back_reference=PhraseSet.of(followup["year_back_references"]),
+        list_request=PhraseSet.of(data["requests"]["list"]),
         other_places=tuple(data["places"]["others"]),
         labels=re.compile(
             r"(?:^|(?<=[\s.?!]))("

@@ -10,6 +10,7 @@ from assistant.routes.base import PassageReader, Scored, Turn
 from assistant.routes.reading import SentenceRanker
 from assistant.enumerations import Enumeration, enumerations
 from assistant.sentences import ITEM_SPLIT, ITEM_START, shortened, split_sentences
+from ingest.lexicon import lexicon
 from ingest.normalize import fold, folded_tokens
 
 # A list whose items are passages of their own is the answer when its heading covers this much of the question.
@@ -96,7 +97,8 @@ class ListRoute(PassageReader):
         unless the list covers less of the question than the best sentence read does."""
         if "list" not in question.intents:
             return None
-        wanted = self.retriever.wanted_tokens(query)
+        # "kể ra", "gồm những gì" ask for the list; they are not what its announcing words must say
+        wanted = self.retriever.wanted_tokens(lexicon().list_request.sub(" ", query))
         named = self.retriever.index.mentioned_docs(query)
         best: tuple[float, Hit, Enumeration] | None = None
         for rank, hit in enumerate(hits[:LIST_PASSAGES]):
