@@ -80,6 +80,8 @@ def _intents(text: str) -> tuple[str, ...]:
     found = set(lexicon().intent_phrases(text))
     if _PLURAL_ASKED.search(fold(text)):
         found.add("list")
+    if not found and _YEAR_PHRASE.search(text):
+        found.add("figure")  # "Kim ngạch xuất khẩu 2025 của Hải Phòng?": an indicator and a year ask for its figure
     return tuple(name for name in _INTENT_ORDER if name in found)
 
 

@@ -78,8 +78,11 @@ class ListRoute(PassageReader):
             citations: list[Citation] = []
             parts = []
             for item, text in chosen:
-                # "1. Dân giàu, …": the item's own words, not its number read as a sentence
-                quote = shortened(split_sentences(ITEM_START.sub("", text, count=1))[0])
+                sentences = split_sentences(text)
+                quote = sentences[0]
+                if len(sentences) > 1 and quote.strip("(.)").isdigit():
+                    quote = f"{quote} {sentences[1]}"  # "1. Dân giàu, …": the number is no sentence of its own
+                quote = shortened(quote)
                 n = self.cite(citations, Hit(item, 0.0), quote)
                 parts.append(f"- {quote} [{n}]")
             lead = f"Theo {self.title(chunk.doc_id)} (mục “{leaf}”"
