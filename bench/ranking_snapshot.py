@@ -6,14 +6,21 @@ Every "question" of tests/eval/questions.jsonl, fresh_dev.jsonl and fresh_test.j
 path). Written as JSON [[question, [[chunk_id, round(score, 9)], ...]], ...]; diff two snapshots to compare.
 `--answers PATH` also writes what the answerer gives each question (text, route, citations, abstained).
 
-    python bench/ranking_snapshot.py --out /tmp/before.json
+Chroma's approximate search is not quite deterministic from one process to the next (a few of the ~1,200 searches
+see a neighbour at rank ~19 swap in or out), so two snapshots of the same code may differ there. `--dense-log PATH`
+records every Chroma answer on the first run and replays it on the next for the same query (same vector, same
+n_results, same filter); a query the log lacks (a changed query vector) is asked live and counted.
+
+    python bench/ranking_snapshot.py --out /tmp/before.json --dense-log /tmp/dense.json
     ... change retrieval ...
-    python bench/ranking_snapshot.py --out /tmp/after.json && diff /tmp/before.json /tmp/after.json
+    python bench/ranking_snapshot.py --out /tmp/after.json --dense-log /tmp/dense.json
+    diff /tmp/before.json /tmp/after.json
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -59,14 +66,40 @@ def queries(rows: list[dict]) -> list[tuple[str, list[str] | None]]:
     return found
 
 
+class ReplayedCollection:
+    """A Chroma collection whose query answers come from a log when it holds them, and are logged otherwise."""
+
+    def __init__(self, collection, log: dict):
+        self.collection, self.log, self.replayed, self.asked = collection, log, 0, 0
+
+    def __getattr__(self, name):
+        return getattr(self.collection, name)
+
+    def query(self, **kwargs):
+        key = hashlib.sha256(json.dumps(kwargs, sort_keys=True).encode()).hexdigest()
+        if key in self.log:
+            self.replayed += 1
+            return self.log[key]
+        self.asked += 1
+        result = self.collection.query(**kwargs)
+        self.log[key] = {"ids": result["ids"], "distances": result["distances"]}
+        return self.log[key]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--answers", type=Path, help="also write the answerer's answers here")
+    parser.add_argument("--dense-log", type=Path, help="record Chroma's answers here, or replay them if it exists")
     args = parser.parse_args()
 
     services = Services(Settings())
     retriever = services.retriever()
+    replayed = None
+    if args.dense_log:
+        log = json.loads(args.dense_log.read_text(encoding="utf-8")) if args.dense_log.exists() else {}
+        index = retriever.index
+        replayed = index.__dict__["collection"] = ReplayedCollection(index.collection, log)
     rows = eval_rows()
     snapshot = []
     started = time.perf_counter()
@@ -77,6 +110,8 @@ def main() -> int:
     seconds = time.perf_counter() - started
     args.out.write_text(json.dumps(snapshot, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{len(snapshot)} searches in {seconds:.1f}s -> {args.out}")
+    if replayed is not None:
+        print(f"Chroma queries: {replayed.replayed} replayed from {args.dense_log}, {replayed.asked} asked live")
 
     if args.answers:
         answerer = services.answerer()
@@ -96,6 +131,8 @@ def main() -> int:
             ])
         args.answers.write_text(json.dumps(answers, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"{len(answers)} answers -> {args.answers}")
+    if replayed is not None:
+        args.dense_log.write_text(json.dumps(replayed.log), encoding="utf-8")
     return 0
 
 
