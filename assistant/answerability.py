@@ -22,7 +22,7 @@ from pathlib import Path
 from assistant.answer_types import Answer
 from assistant.figures import YEAR, figures
 from assistant.question import PERIOD, Question, periods
-from assistant.retrieve import passage_place, spanned_years
+from assistant.retrieval.places import passage_place, spanned_years
 from ingest.normalize import fold, folded_tokens
 
 MODEL_FILE = "answerability.json"

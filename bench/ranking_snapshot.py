@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.services import Services  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
+from assistant.services import Services
+from ingest.settings import Settings
 
 EVAL_FILES = ("questions.jsonl", "fresh_dev.jsonl", "fresh_test.jsonl")
 

@@ -151,7 +151,7 @@ class ErrorResponse(BaseModel):
 
 
 def hit_out(hit) -> HitOut:
-    """A retrieve.Hit as the API shows it (the chunk's user-facing text, not its embed_text)."""
+    """A retrieval Hit as the API shows it (the chunk's user-facing text, not its embed_text)."""
     chunk = hit.chunk
     return HitOut(
         chunk_id=chunk.chunk_id,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from assistant.answer_types import Answer, Citation
 from assistant.asking import ASKS_LIST, asks_quantity, ordinal
 from assistant.question import Question
-from assistant.retrieve import Hit, leaf_heading
+from assistant.retrieval.hit import Hit
+from assistant.retrieval.places import leaf_heading
 from assistant.routes.base import PassageReader, Scored, Turn
 from assistant.routes.reading import SentenceRanker
 from assistant.sentences import ITEM_SPLIT, ITEM_START, list_items, shortened, split_sentences
