@@ -21,7 +21,8 @@ def near_duplicate(a: str, b: str, words_a: set[str] | None = None, words_b: set
     tb = set(b.split()) if words_b is None else words_b
     if not ta or not tb:
         return False
-    return len(ta & tb) / len(ta | tb) > 0.9
+    shared = len(ta & tb)
+    return shared / (len(ta) + len(tb) - shared) > 0.9
 
 
 def without_near_duplicates(hits: Iterable[Hit], k: int, words_of: Callable[[Chunk], set[str]] = _words) -> list[Hit]:

@@ -5,6 +5,7 @@ locality and years it is about, its words for de-duplication; and the IDF of a f
 from __future__ import annotations
 
 import re
+import sys
 from functools import cached_property
 
 import numpy as np
@@ -45,14 +46,27 @@ def row_agencies(chunk: Chunk) -> set[str]:
     return names
 
 
+# A server warms every passage's features at start (`warm`) up to this many passages; a larger build fills them as
+# its passages are first retrieved (at 1x the corpus, warming takes about a second and 35 MB).
+WARM_LIMIT = 20_000
+
+
+def _token_set(text: str) -> frozenset[str]:
+    # The same tokens recur in every passage: one string object each.
+    return frozenset(map(sys.intern, folded_tokens(text)))
+
+
 class PassageFeatures:
-    """Per-build caches, filled the first time a passage (or token) is asked about; one per loaded Index."""
+    """Per-build caches, filled the first time a passage (or token) is asked about, or all at once by `warm`; one
+    per loaded Index."""
 
     def __init__(self, chunks: list[Chunk], lexical):
         self.chunks = chunks
         self.lexical = lexical
         self._idf: dict[str, float] = {}
-        self._tokens: dict[str, tuple[set[str], set[str], set[str]]] = {}
+        self._tokens: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+        # Headings are shared by the passages under them: their tokens are read once per heading.
+        self._heading_tokens: dict[str, frozenset[str]] = {}
         self._figures: dict[str, set[str]] = {}
         self._places: dict[str, str | None] = {}
         self._years: dict[str, set[str]] = {}
@@ -76,15 +90,35 @@ class PassageFeatures:
         total = max(len(self.lexical.folded.lengths), 1)
         return float(np.log(1 + (total + 0.5) / 0.5)) - 1e-9
 
-    def tokens_of(self, chunk: Chunk) -> tuple[set[str], set[str], set[str]]:
+    def warm(self, limit: int = WARM_LIMIT) -> int:
+        """Read every passage's features now (a server does at start, so no search pays for them); the number of
+        passages read, 0 for a build over `limit` passages."""
+        if len(self.chunks) > limit:
+            return 0
+        for chunk in self.chunks:
+            self.tokens_of(chunk)
+            self.figures_of(chunk)
+            self.place_of(chunk)
+            self.years_of(chunk)
+            self.bare_list(chunk)
+        _ = self.row_agencies_all  # every search reads it
+        return len(self.chunks)
+
+    def _heading(self, text: str) -> frozenset[str]:
+        cached = self._heading_tokens.get(text)
+        if cached is None:
+            cached = self._heading_tokens[text] = _token_set(text)
+        return cached
+
+    def tokens_of(self, chunk: Chunk) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         """Folded tokens of the passage, of the heading right above it, and of the headings further up."""
         cached = self._tokens.get(chunk.chunk_id)
         if cached is None:
             *upper, leaf = chunk.section.split(" > ") if chunk.section else [""]
             cached = self._tokens[chunk.chunk_id] = (
-                set(folded_tokens(chunk.text)),
-                set(folded_tokens(leaf)),
-                set(folded_tokens(" \n".join(upper))),
+                _token_set(chunk.text),
+                self._heading(leaf),
+                self._heading(" \n".join(upper)),
             )
         return cached
 
