@@ -31,12 +31,3 @@ def test_coverage_is_the_idf_weighted_share_the_passage_holds(retriever, index) 
 def test_idf_is_read_once_per_build(retriever, index) -> None:
     assert retriever.idf("che_phu") == index.features.idf("che_phu") > retriever.idf("thanh_pho")
 
-
-def test_passage_caches_belong_to_the_index_not_the_retriever(services, index) -> None:
-    """Another retriever over the same build (the reranking bench builds one) reuses what was read of each passage."""
-    from assistant.retrieval.retriever import Retriever
-
-    other = Retriever(index, services.embedder)
-    assert other.index.features is index.features
-    chunk = index.chunks[0]
-    assert index.features.tokens_of(chunk) is index.features.tokens_of(chunk)

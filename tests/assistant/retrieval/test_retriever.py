@@ -116,3 +116,23 @@ def test_a_passage_stating_the_figure_the_question_states_leads(retriever) -> No
         "Có văn kiện nào đặt mục tiêu 100% số xã đạt chuẩn nông thôn mới kiểu mẫu vào năm 2030 không?", k=3
     )
     assert hits[0].chunk.doc_id == "ke-hoach-nq30" and "Có 100% số xã đạt chuẩn nông thôn mới kiểu mẫu" in hits[0].chunk.text
+
+
+def test_concurrent_searches_rank_as_one_at_a_time(retriever) -> None:
+    """Each search embeds its query in a worker thread; requests served side by side must not mix their vectors."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [
+        "Độ che phủ rừng của thành phố được đặt ở mức nào?",
+        "Kim ngạch xuất khẩu 2025 của Hải Phòng?",
+        "ty le do thi hoa nam 2030",
+        "Cơ quan nào chủ trì thực hiện chỉ tiêu kết nạp đảng viên mới?",
+    ] * 2
+
+    def ranking(question: str) -> list[tuple[str, float]]:
+        return [(h.chunk.chunk_id, h.score) for h in retriever.search(question, k=5)]
+
+    alone = [ranking(q) for q in questions]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(ranking, questions))
+    assert together == alone
