@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from assistant.answer_types import Answer
 from assistant.question import Question, parse_turns, readings
-from assistant.retrieve import Retriever
+from assistant.retrieval.retriever import Retriever
 from assistant.routes.base import Route, Turn, abstain
 from assistant.routes.lists import ListRoute
 from assistant.routes.passages import PassageRoute

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from assistant.retrieve import Hit
+from assistant.retrieval.hit import Hit
 
 ABSTAIN_TEXT = "Không tìm thấy nội dung này trong các văn kiện hiện có."
 

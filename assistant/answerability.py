@@ -22,7 +22,7 @@ from pathlib import Path
 from assistant.answer_types import Answer
 from assistant.figures import YEAR, figures
 from assistant.question import PERIOD, Question, periods
-from assistant.retrieve import passage_place, spanned_years
+from assistant.retrieval.places import passage_place, spanned_years
 from ingest.normalize import fold, folded_tokens
 
 MODEL_FILE = "answerability.json"
@@ -49,7 +49,7 @@ def features(question: Question, answer: Answer, retriever) -> dict[str, float]:
     wanted = retriever.wanted_tokens(question.text)
     weights = {t: retriever.idf(t) for t in wanted}
     total = sum(weights.values()) or 1.0
-    rare = sorted(wanted, key=lambda t: -weights[t])[:3]
+    rare = sorted(wanted, key=lambda t: (-weights[t], t))[:3]  # ties in a fixed order, not set order
     quote_years = spanned_years(" ".join(c.quote for c in answer.citations), set())
     asked_years = set(question.years)
     stated_periods = periods(cited)

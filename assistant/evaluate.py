@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.retrieve import evidence_in
+from assistant.retrieval.evidence import evidence_in
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
 DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"

@@ -31,7 +31,7 @@ from functools import lru_cache
 from assistant.answer import Answerer
 from assistant.answer_types import ABSTAIN_TEXT, Answer, Citation
 from assistant.figures import NUMBER, YEAR
-from assistant.retrieve import Hit
+from assistant.retrieval.hit import Hit
 from assistant.sentences import split_sentences
 from ingest.settings import Settings
 from ingest.normalize import STOPWORDS, canonical_number, fold, folded_tokens

@@ -324,7 +324,7 @@ def answer_ownership(question: str, registry: Registry, index, history_question:
         # "Đảng ủy UBND thành phố sẽ phê duyệt bao nhiêu mô hình?" asks a figure about a body, not what it owns;
         # "những mô hình hoạt động nào của Mặt trận" asks what the text lists.
         return None
-    documents = index.mentioned_docs(question) if hasattr(index, "mentioned_docs") else set()
+    documents = index.names.mentioned_docs(question) if hasattr(index, "names") else set()
     parsed = _Question(text=question, folded=fold(question), agencies=agencies, agency_spans=spans, documents=documents, cued=cued)
     if agencies and _DIRECTED_BY.search(parsed.folded):
         directing = _directed_by(agencies[0], parsed, catalogue, index)

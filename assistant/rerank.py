@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from assistant.retrieve import Hit
+    from assistant.retrieval.hit import Hit
 
 BATCH_SIZE = 16
 

@@ -33,7 +33,7 @@ class Services:
 
     @cached_property
     def holder(self):
-        from assistant.retrieve import IndexHolder
+        from assistant.retrieval.index import IndexHolder
         from ingest.pipeline import configured_embedder_id
 
         return IndexHolder(self.settings, configured_embedder_id(self.settings))
@@ -51,7 +51,7 @@ class Services:
 
     def retriever(self):
         """A retriever over the index currently published (a re-ingest switches it between requests)."""
-        from assistant.retrieve import Retriever
+        from assistant.retrieval.retriever import Retriever
 
         index = self.index()
         with self._lock:

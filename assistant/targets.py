@@ -7,7 +7,7 @@ import re
 
 from assistant.asking import counted_term
 from assistant.figures import NUMBER
-from assistant.retrieve import years
+from assistant.retrieval.places import years
 from ingest.normalize import fold, looks_accentless, normalize
 
 ENUMERATION = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.|[-+•])\s*")

@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.answerability import FEATURES, MODEL_FILE, AnswerabilityModel, features
 from assistant.evaluate import answer_correct
-from assistant.retrieve import evidence_in
+from assistant.retrieval.evidence import evidence_in
 from assistant.training_set import Example, from_eval, generate
 
 log = logging.getLogger(__name__)

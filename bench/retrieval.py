@@ -113,7 +113,7 @@ def ours(services: Services, questions: list[dict], reranker=None) -> dict:
     if reranker is None:
         retriever = services.retriever()
     else:
-        from assistant.retrieve import Retriever
+        from assistant.retrieval.retriever import Retriever
 
         retriever = Retriever(services.index(), services.embedder, reranker=reranker)
     ranks, seconds = [], []

@@ -30,7 +30,7 @@ from serving import ROOT, percentile, start_server, stop, tree_rss_mb
 
 sys.path.insert(0, str(ROOT))
 
-from assistant.retrieve import Index  # noqa: E402
+from assistant.retrieval.index import Index  # noqa: E402
 from ingest.settings import Settings  # noqa: E402
 from ingest import store  # noqa: E402
 from ingest.document import Chunk  # noqa: E402

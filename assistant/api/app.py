@@ -114,11 +114,13 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def _warm_up(services: Services) -> None:
-    """Load the index, embedder and re-accenter before the first user waits for them; a missing index is fine here."""
+    """Load the index, embedder and re-accenter, and read what ranking needs of every passage, before the first user
+    waits for them; a missing index is fine here."""
     try:
         retriever = services.retriever()
         retriever.search("khởi động", k=1)
         retriever.search("khoi dong", k=1)
+        retriever.index.features.warm()
     except IndexProblem as error:
         log.warning("no usable index yet: %s", error)
     except Exception:

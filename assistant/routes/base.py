@@ -8,7 +8,8 @@ from typing import Protocol
 
 from assistant.answer_types import ABSTAIN_TEXT, Answer, Citation
 from assistant.question import Question
-from assistant.retrieve import Hit, Retriever
+from assistant.retrieval.hit import Hit
+from assistant.retrieval.retriever import Retriever
 from ingest.normalize import folded_tokens
 
 

@@ -7,7 +7,8 @@ import re
 
 from assistant.figures import NUMBER, figure_list
 from assistant.question import period_asked
-from assistant.retrieve import about_other_place, content_tokens, years
+from assistant.retrieval.places import about_other_place, years
+from assistant.retrieval.query_forms import content_tokens
 from assistant.routes.base import PassageReader, Scored
 from assistant.routes.reading import speaks_of
 from assistant.sentences import split_sentences

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from assistant.asking import asks_person, names_office_holder
-from assistant.retrieve import QUESTION_WORDS, Hit, Retriever
+from assistant.retrieval.hit import Hit
+from assistant.retrieval.query_forms import QUESTION_WORDS
+from assistant.retrieval.retriever import Retriever
 from assistant.routes.base import Scored
 from assistant.sentences import proper_names
 from assistant.targets import counted_missing, narrower_target

@@ -5,7 +5,8 @@ from __future__ import annotations
 from assistant.answer_types import Answer, Citation
 from assistant.asking import ASKS_LIST, asks_quantity, ordinal
 from assistant.question import Question
-from assistant.retrieve import Hit, leaf_heading
+from assistant.retrieval.hit import Hit
+from assistant.retrieval.places import leaf_heading
 from assistant.routes.base import PassageReader, Scored, Turn
 from assistant.routes.reading import SentenceRanker
 from assistant.enumerations import Enumeration, enumerations
@@ -102,7 +103,7 @@ class ListRoute(PassageReader):
             return None
         # "kể ra", "gồm những gì" ask for the list; they are not what its announcing words must say
         wanted = self.retriever.wanted_tokens(lexicon().list_request.sub(" ", query))
-        named = self.retriever.index.mentioned_docs(query)
+        named = self.retriever.index.names.mentioned_docs(query)
         best: tuple[float, Hit, Enumeration] | None = None
         for rank, hit in enumerate(hits[:LIST_PASSAGES]):
             if named and hit.chunk.doc_id not in named:

@@ -8,7 +8,9 @@ from assistant.answer_types import Answer, Citation
 from assistant.asking import ASKS_FIGURE, ASKS_LIST
 from assistant.figures import NUMBER, figures
 from assistant.question import Question, period_asked
-from assistant.retrieve import Hit, about_other_place, content_tokens, place_of, years
+from assistant.retrieval.hit import Hit
+from assistant.retrieval.places import about_other_place, place_of, years
+from assistant.retrieval.query_forms import content_tokens
 from assistant.routes.base import PassageReader, Scored, Turn, abstain
 from assistant.routes.differing import FigureComparer
 from assistant.routes.reading import SentenceRanker, speaks_of, states_figure

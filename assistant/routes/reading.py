@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from assistant.asking import asks_person, asks_quantity, counted_term, names_office_holder
 from assistant.figures import figures
 from assistant.question import periods
-from assistant.retrieve import Hit, about_other_place, leaf_heading, place_of, spanned_years
+from assistant.retrieval.hit import Hit
+from assistant.retrieval.places import about_other_place, leaf_heading, place_of, spanned_years
 from assistant.routes.base import PassageReader, Scored, Turn
 from assistant.routes.doubts import doubts
 from assistant.sentences import is_title, split_sentences
@@ -78,11 +79,11 @@ class SentenceRanker(PassageReader):
             return None
         # The preferences after this reorder only sentences as good as the best one on what is counted.
         tier = set(map(id, counting)) if counting and scored[0] in counting else set(map(id, scored))
-        mentioned = self.retriever.index.mentioned_docs(query)
+        mentioned = self.retriever.index.names.mentioned_docs(query)
         if mentioned:
             # "theo Báo cáo chính trị": the document the user names answers, whatever its authority; and it is
             # that document's passage which must hold what the question asks.
-            cited = self.retriever.index.cited_sources(query)
+            cited = self.retriever.index.names.cited_sources(query)
             named = [
                 s for s in scored
                 if id(s) in tier

@@ -6,7 +6,8 @@ from __future__ import annotations
 from assistant.answer_types import Answer
 from assistant.ownership import answer_ownership
 from assistant.question import Question
-from assistant.retrieve import Hit, Retriever
+from assistant.retrieval.hit import Hit
+from assistant.retrieval.retriever import Retriever
 from assistant.routes.base import Turn
 from ingest.registry import Registry
 

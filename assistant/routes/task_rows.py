@@ -6,7 +6,8 @@ from __future__ import annotations
 from assistant.answer_types import Answer, Citation
 from assistant.asking import folded_phrases
 from assistant.question import Question
-from assistant.retrieve import Hit, leaf_heading
+from assistant.retrieval.hit import Hit
+from assistant.retrieval.places import leaf_heading
 from assistant.routes.base import PassageReader, Turn
 from ingest.normalize import fold
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.answer_types import Answer
 from assistant.question import Question
-from assistant.retrieve import Hit
+from assistant.retrieval.hit import Hit
 from assistant.routes.base import Route, Turn
 
 

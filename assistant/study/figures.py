@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.retrieve import Index
+from assistant.retrieval.index import Index
 from assistant.study.models import FigureValue, StudyFigure
 from assistant.study.outline import ENUMERATOR, cite, jaccard
 from assistant.study.topic import FIGURE_THRESHOLD, OUTLINE_THRESHOLD, Relevance, Sentence, topic_phrase, topic_tokens

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from assistant.retrieve import Index
+from assistant.retrieval.index import Index
 from assistant.study.models import OutlinePoint, StudyCitation
 from assistant.study.topic import OUTLINE_THRESHOLD, Sentence
 from ingest.document import Chunk

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from assistant.retrieve import Index
+from assistant.retrieval.index import Index
 from assistant.study.figures import asks_targets, merge_figures, registry_figures, row_chunks, text_figures
 from assistant.study.models import AgencyLoad, Coverage, OutlinePoint, SourceDocument, StudyCitation, StudyPack
 from assistant.study.outline import MIN_POINTS, outline

@@ -10,7 +10,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from assistant.retrieve import Index
+from assistant.retrieval.index import Index
 from assistant.study.figures import FIGURE, NUM, to_float, unit_family
 from assistant.study.models import QuizItem, StudyCitation, StudyFigure
 from assistant.study.outline import ENUMERATOR, cite

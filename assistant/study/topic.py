@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.retrieve import Hit, Index, content_tokens
+from assistant.retrieval.hit import Hit
+from assistant.retrieval.index import Index
+from assistant.retrieval.query_forms import content_tokens
 from ingest.document import Chunk
 from ingest.normalize import STOPWORDS, fold, folded_tokens
 

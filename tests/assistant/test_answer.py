@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.asking import counted_term, names_office_holder as _names_office_holder, ordinal as _ordinal, refers_back
@@ -92,7 +94,7 @@ def test_who_leads_puts_the_passage_assigning_a_lead_first(answerer) -> None:
 def test_who_leads_moves_the_passage_assigning_a_lead_up(answerer, monkeypatch) -> None:
     question = "Đơn vị nào chủ trì chỉ tiêu kết nạp đảng viên mới hằng năm?"
     boosted = _first_lead_row(answerer.retriever, question)
-    monkeypatch.setattr("assistant.retrieve.LEAD_BOOST", 1.0)
+    monkeypatch.setattr(answerer.retriever, "config", replace(answerer.retriever.config, lead_boost=1.0))
     plain = _first_lead_row(answerer.retriever, question)
     assert boosted is not None and plain is not None and boosted < plain
 

@@ -25,7 +25,7 @@ from assistant.generate import (
     Verifier,
     build_messages,
 )
-from assistant.retrieve import Hit
+from assistant.retrieval.hit import Hit
 from ingest.document import Chunk
 from tests.conftest import free_port
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from assistant.ownership import answer_ownership
-from assistant.retrieve import evidence_in
+from assistant.retrieval.evidence import evidence_in
 
 
 @pytest.fixture(scope="module")

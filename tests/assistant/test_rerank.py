@@ -8,7 +8,8 @@ import pytest
 
 from assistant.launch import ServerNotUp
 from assistant.rerank import CrossEncoderReranker, model_dir
-from assistant.retrieve import Hit, Retriever
+from assistant.retrieval.hit import Hit
+from assistant.retrieval.retriever import Retriever
 from assistant.services import Services
 from ingest.document import Chunk
 from ingest.settings import Settings

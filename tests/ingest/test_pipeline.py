@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.retrieve import Index
+from assistant.retrieval.index import Index
 from assistant.services import Services
 from ingest.settings import Settings
 from ingest import store

@@ -102,7 +102,7 @@ def test_requests_during_a_reingest_are_served_by_the_previous_index(tmp_path, b
 
 
 def test_a_broken_new_build_leaves_the_previous_one_serving_until_a_good_one_is_published(tmp_path, built_data_dir):
-    from assistant.retrieve import IndexHolder
+    from assistant.retrieval.index import IndexHolder
     from ingest.settings import Settings
 
     data_dir = clone_data_dir(built_data_dir, tmp_path / "data")
