@@ -14,7 +14,7 @@ MAX_LINES = 500
 
 # Being split by other engineers now; the lead removes each name once its split has landed. A name here also
 # covers the modules of a package of that name (study.py may become assistant/study/).
-SPLIT_IN_PROGRESS = ("assistant.study",)
+SPLIT_IN_PROGRESS: tuple[str, ...] = ()
 
 # Import edges (importer, imported) that close a cycle today, in modules other engineers are rewriting. Only these
 # edges are ignored, so any new cycle still fails; the lead empties this list.
