@@ -28,7 +28,6 @@ from assistant.routes.task_rows import TaskRowRoute
 from assistant.routes.which_document import WhichDocumentRoute
 from ingest.settings import Settings
 
-
 # Another reading of a follow-up must be this much likelier right than the first one to be given instead (chosen on
 # the dev split); a first reading this likely right is given without trying others.
 READING_MARGIN = 0.2

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from assistant.answer_types import Answer, Citation
 from assistant.asking import ASKS_LIST, asks_quantity, ordinal
+from assistant.enumerations import Enumeration, enumerations
 from assistant.question import Question
 from assistant.retrieval.hit import Hit
 from assistant.retrieval.places import leaf_heading
-from assistant.routes.base import PassageReader, Scored, Turn
+from assistant.routes.base import PassageReader, Turn
 from assistant.routes.reading import SentenceRanker
-from assistant.enumerations import Enumeration, enumerations
 from assistant.sentences import ITEM_SPLIT, ITEM_START, shortened, split_sentences
 from ingest.lexicon import lexicon
 from ingest.normalize import fold, folded_tokens
@@ -17,8 +17,9 @@ from ingest.normalize import fold, folded_tokens
 # A list whose items are passages of their own is the answer when its heading covers this much of the question.
 LIST_HEADING_COVERAGE = 0.6
 MAX_LISTED_ITEMS = 8
-# Choosing among the lists of the passages read (chosen on the dev split): how many passages are read, how much
-# a lower rank costs, how well the announcing words must match the question, and how far the heading counts.
+# Choosing among the lists of the passages read: how many passages are read, how much a lower rank costs, how well
+# the announcing words must match the question (LIST_INTRO_MATCH was chosen on the dev split; the others are set,
+# not tuned), and how far the heading counts.
 LIST_PASSAGES = 5
 RANK_PENALTY = 0.03
 LIST_INTRO_MATCH = 0.8
@@ -34,8 +35,8 @@ class ListRoute(PassageReader):
         self.ranker = ranker
 
     def propose(self, query: str, question: Question, hits: list[Hit], turn: Turn) -> Answer | None:
-        """Items held one per passage, else the items of the best sentence's passage; the doubts are the best
-        sentence's."""
+        """Items held one per passage, else the list the read passages announce that best matches the question; the
+        doubts are the best sentence's."""
         reading = self.ranker.read(query, hits, turn)
         if reading is None:
             return None
