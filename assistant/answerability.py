@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answer_types import Answer
-from assistant.figures import YEAR, figures
-from assistant.question import PERIOD, Question, periods
+from assistant.figures import figures
+from assistant.question import Question, periods
 from assistant.retrieval.places import passage_place, spanned_years
 from ingest.normalize import fold, folded_tokens
+from ingest.patterns import PERIOD, YEAR
 
 MODEL_FILE = "answerability.json"
 FEATURES = (

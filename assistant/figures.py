@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+from ingest.patterns import LIST_MARKER, NUMBER, YEAR
+
 # Numbers that name rather than count: "Nghị quyết số 01-NQ/TU", "226/2025/QH15", "ngày 08/11/2025", "Chú thích
 # (31)", "Phụ lục 4", "giai đoạn 1".
 _NAMING_NUMBER = re.compile(
@@ -15,13 +15,11 @@ _NAMING_NUMBER = re.compile(
 )
 # The words a footnote is attached to, quoted before its note (ingest/parse.py): their figures are not the note's.
 _FOOTNOTE_ANCHOR = re.compile(r"^Chú thích \(\d+\): \(cho “.*?”\) ", re.DOTALL)
-# A list marker ("(8)", "2.", "3.1.") before the text, not a figure's thousands ("11.247 USD").
-_LIST_MARKER = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.(?!\d)|[-+•])\s*")
 
 
 def figure_list(text: str) -> list[str]:
     """The quantities a text states, in order."""
-    body = _NAMING_NUMBER.sub(" ", _LIST_MARKER.sub("", _FOOTNOTE_ANCHOR.sub("", text)))
+    body = _NAMING_NUMBER.sub(" ", LIST_MARKER.sub("", _FOOTNOTE_ANCHOR.sub("", text)))
     return [n for n in NUMBER.findall(body) if not YEAR.fullmatch(n)]
 
 

@@ -30,11 +30,11 @@ from functools import lru_cache
 
 from assistant.answer import Answerer
 from assistant.answer_types import ABSTAIN_TEXT, Answer, Citation
-from assistant.figures import NUMBER, YEAR
 from assistant.retrieval.hit import Hit
 from assistant.sentences import split_sentences
-from ingest.settings import Settings
 from ingest.normalize import STOPWORDS, canonical_number, fold, folded_tokens
+from ingest.patterns import NUMBER, YEAR
+from ingest.settings import Settings
 
 log = logging.getLogger(__name__)
 

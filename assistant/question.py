@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant.figures import YEAR
+from assistant.asking import ordinal as asked_ordinal
 from ingest.lexicon import lexicon
 from ingest.normalize import fold, looks_accentless, normalize
+from ingest.patterns import PERIOD, YEAR
 
 # Asked first, asked most specifically: "Vậy cơ quan nào phối hợp?" asks who supports, though "cơ quan nào" also asks
 # who leads. "list" gives way to any intent but "definition".
 _INTENT_ORDER = ("document", "support", "deadline", "output", "lead", "person", "list", "figure", "definition")
-PERIOD = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|—|đến|den|tới|toi|to)\s*((?:19|20)\d{2})\b")
 _YEAR_PHRASE = re.compile(
     r"(?:(?:trong\s+|cho\s+|của\s+|cua\s+)?(?:giai đoạn|giai doan|thời kỳ|thoi ky|nhiệm kỳ|nhiem ky|năm|nam|đến năm|den nam|"
     r"đến|den|tới|toi|vào năm|vao nam)\s+)?(?:(?:19|20)\d{2}\s*(?:-|–|—|đến|den|tới|toi)\s*)?(?:19|20)\d{2}",
@@ -26,8 +26,6 @@ _YEAR_PHRASE = re.compile(
 )
 _LOCALITIES = {"hai phong": "Hải Phòng", "hai duong": "Hải Dương"}
 _LOCALITY_PHRASE = r"(?:(?:của|cua|ở|o|tại|tai)\s+)?(?:(?:thành phố|thanh pho|tỉnh|tinh|tp\.?)\s+)?"
-_ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
-_ORDINAL = re.compile(r"\b(?:thu (" + "|".join(_ORDINALS) + r"|\d{1,2})\b|(dau tien))")
 # A turn this short, with no topic of its own, refers to the previous question.
 _SHORT_TURN = 6
 
@@ -113,18 +111,6 @@ def _locality(text: str) -> tuple[str | None, str | None]:
     return None, other
 
 
-def _ordinal(text: str) -> int | None:
-    match = _ORDINAL.search(fold(text))
-    if match is None:
-        return None
-    if match.group(2):
-        return 1
-    word = match.group(1)
-    if word == "tu" and not looks_accentless(text) and "thứ tư" not in text.lower():
-        return None  # "thứ tự" is order, not the fourth
-    return int(word) if word.isdigit() else _ORDINALS[word]
-
-
 def _indicator(text: str) -> str:
     """The question without its years and its locality: what it asks about ("tăng trưởng GRDP bình quân … là bao
     nhiêu")."""
@@ -161,7 +147,7 @@ def _build(raw: str, text: str, instructions: tuple[str, ...] = (), followup: bo
         period=period,
         locality=locality,
         other_place=other_place,
-        ordinal=_ordinal(text),
+        ordinal=asked_ordinal(text),
         instructions=instructions,
         accentless=looks_accentless(text),
         followup=followup,

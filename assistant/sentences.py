@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
+from ingest.patterns import SENTENCE_BREAK
+
 # A numbered or lettered item opening a passage ("(1) ", "2. ", "a) "), and the line breaks before such items.
 ITEM_START = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s")
 ITEM_SPLIT = re.compile(r"\n(?=\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s)")
@@ -13,7 +14,7 @@ ITEM_SPLIT = re.compile(r"\n(?=\s*(?:\(\d{1,2}\)|\d{1,2}\.|[a-zđ]\))\s)")
 def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     for line in text.split("\n"):
-        pieces.extend(p.strip() for p in _SENTENCE.split(line) if p.strip())
+        pieces.extend(p.strip() for p in SENTENCE_BREAK.split(line) if p.strip())
     return pieces
 
 

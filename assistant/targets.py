@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 
 from assistant.asking import counted_term
-from assistant.figures import NUMBER
 from assistant.retrieval.places import years
 from ingest.normalize import fold, looks_accentless, normalize
+from ingest.patterns import LIST_MARKER, NUMBER
 
-ENUMERATION = re.compile(r"^\s*(?:\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.|[-+•])\s*")
 # Units a figure is stated in: the number stands right before them ("20,2 tỷ USD", "16,5%", "25 triệu lượt").
 _SCALE = r"(?:\s*(?:triệu|tỷ|tỉ|nghìn|ngàn|trieu|ty|ti|nghin|ngan))?"
 _UNITS = {fold(u) for u in "% đồng usd tấn teu mét m km ha lượt người căn năm tháng ngày".split()}
@@ -58,7 +57,7 @@ def row_figures_text(chunk, asked_years: set[str] = frozenset()) -> str | None:
     when some column names them."""
     if chunk.kind != "table_row" or not chunk.cells:
         return None
-    label = ENUMERATION.sub("", row_label(chunk)).strip()
+    label = LIST_MARKER.sub("", row_label(chunk)).strip()
     unit = _unit_cell(chunk).strip()
     if unit[:1].isupper() and unit[1:2].islower():
         unit = unit[0].lower() + unit[1:]  # "Triệu lượt" after a number reads "25 triệu lượt"; "USD" stays
@@ -79,12 +78,12 @@ def _target_name(chunk, sentence: str, accented: bool) -> list[str]:
     """The name of the target a row or a listed target sentence states: the row's first cell ("Khách du lịch"), or
     the words of "(9) Khách du lịch đến năm 2030 đạt 25 triệu lượt" before its first framing word or number."""
     if chunk.kind == "table_row":
-        return _words(ENUMERATION.sub("", row_label(chunk)), accented)
-    if not ENUMERATION.match(sentence):
+        return _words(LIST_MARKER.sub("", row_label(chunk)), accented)
+    if not LIST_MARKER.match(sentence):
         return []
     stops = _NOT_QUALIFIERS if accented else _NOT_QUALIFIERS_FOLDED
     name = []
-    for word in _words(ENUMERATION.sub("", sentence), accented):
+    for word in _words(LIST_MARKER.sub("", sentence), accented):
         if word in stops or word.isdigit():
             break
         name.append(word)

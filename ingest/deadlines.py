@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 
 from ingest.normalize import fold, normalize
+from ingest.patterns import YEAR
 
 _ROMAN_QUARTER = {"I": 1, "II": 2, "III": 3, "IV": 4}
-_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _QUARTER = re.compile(r"quý\s+((?:[IV]{1,3}\s*,\s*)*[IV]{1,3})(?:\s*(?:/|năm|\s)\s*(20\d\d))?", re.IGNORECASE)
 _MONTH = re.compile(r"tháng\s+(\d{1,2})\s*(?:/|năm)\s*(20\d\d)", re.IGNORECASE)
 
@@ -38,7 +38,7 @@ def parse_deadline(text: str) -> Deadline:
     """"Quý II/2026" -> year 2026, quarter 2, due 2026-06-30; "Thực hiện thường xuyên; hằng năm" -> flags only."""
     text = normalize(text)
     folded = fold(text)
-    years = [int(y) for y in _YEAR.findall(text)]
+    years = [int(y) for y in YEAR.findall(text)]
     deadline = Deadline(
         text=text,
         year_from=min(years) if years else None,

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 
-from assistant.figures import YEAR
 from ingest.document import Chunk
 from ingest.normalize import fold
+from ingest.patterns import PERIOD, YEAR
 
 
 def years(text: str) -> set[str]:
     return set(YEAR.findall(text))
 
-
-_YEAR_SPAN = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
 
 
 def spanned_years(text: str, default: set[str]) -> set[str]:
@@ -22,7 +20,7 @@ def spanned_years(text: str, default: set[str]) -> set[str]:
     stated = years(text)
     if not stated:
         return set(default)
-    for start, end in _YEAR_SPAN.findall(text):
+    for start, end in PERIOD.findall(text):
         stated |= {str(y) for y in range(int(start), int(end) + 1)}
     return stated
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.lexicon import lexicon
 from ingest.normalize import (
     expand_abbreviations,
     fold,
@@ -47,26 +48,11 @@ def without_answer_kind_framing(text: str) -> str:
     return " ".join([*kept, text[last:]])
 
 
-# Courtesy around a question ("Cho tôi biết …", "Xin hỏi …", "… ạ?", "… nhé"): words
-# the documents never use, which would otherwise read as a topic the corpus lacks. Typed without accents only whole
-# phrases count: "ban" alone may be "Ban Chấp hành".
-_COURTESY_PHRASES = (
-    "xin chào|chào bạn|chào|bạn ơi|anh ơi|chị ơi|em ơi|làm ơn|vui lòng|xin hỏi|xin|giúp tôi|giúp mình|giúp em|"
-    "cho tôi biết|cho mình biết|cho em biết|cho tôi hỏi|cho mình hỏi|cho em hỏi|tôi muốn biết|mình muốn biết|"
-    "tôi muốn hỏi|mình muốn hỏi|tôi cần biết|hỏi|bạn|"
-    "cho toi biet|cho minh biet|cho toi hoi|xin hoi|toi muon biet|minh muon biet|toi muon hoi|lam on|vui long"
-)
-_LEAD_WORDS = sorted(_COURTESY_PHRASES.split("|"), key=len, reverse=True)
-_COURTESY_LEAD = re.compile(r"^(?:(?:" + "|".join(map(re.escape, _LEAD_WORDS)) + r")(?!\w)[\s,:!.]*)+", re.IGNORECASE)
-_COURTESY_TAIL = re.compile(
-    r"(?:[\s,]+(?:không ạ|ạ nhé|ạ|nhé|nha|vậy|thế|với|khong a)(?!\w))+\s*([?.!]*)\s*$", re.IGNORECASE
-)
-
-
 def plain_question(text: str) -> str:
-    """The question without courtesy around it ("Cho tôi biết", "xin hỏi", "ạ", "nhé"); unchanged if nothing is left."""
-    plain = _COURTESY_TAIL.sub(r"\1", _COURTESY_LEAD.sub("", text, count=1))
-    return plain.strip() or text
+    """The question without courtesy around it ("Cho tôi biết", "xin hỏi", "ạ", "nhé"), as the lexicon lists it:
+    words the documents never use, which would otherwise read as a topic the corpus lacks. Unchanged if nothing is
+    left."""
+    return lexicon().strip_courtesy(text)
 
 
 # Compounds made only of syllables that also frame questions ("tiêu chí" of "chỉ tiêu", "bảo vệ" of "bao nhiêu ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.figures import NUMBER, figure_list
+from assistant.figures import figure_list
 from assistant.question import period_asked
 from assistant.retrieval.places import about_other_place, years
 from assistant.retrieval.query_forms import content_tokens
@@ -14,6 +14,7 @@ from assistant.routes.reading import speaks_of
 from assistant.sentences import split_sentences
 from assistant.targets import figure_cells, row_label
 from ingest.normalize import STOPWORDS, canonical_number, fold_tokens, lexical_tokens
+from ingest.patterns import NUMBER
 
 # A figure elsewhere is the same target's only if it has the target's rarest words, this many of them.
 TELLING_WORDS = 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answer_types import Answer, Citation
-from assistant.asking import ASKS_LIST, asks_quantity, ordinal
+from assistant.asking import ASKS_LIST, asks_quantity
 from assistant.enumerations import Enumeration, enumerations
 from assistant.question import Question
 from assistant.retrieval.hit import Hit
@@ -41,12 +41,12 @@ class ListRoute(PassageReader):
         if reading is None:
             return None
         best = reading.scored[0]
-        listed = self.enumerated_items(query, hits, best.coverage) or self.announced_list(query, question, hits, best.coverage)
+        listed = self.enumerated_items(query, question, hits, best.coverage) or self.announced_list(query, question, hits, best.coverage)
         if listed is not None:
             listed.doubts = dict(reading.doubts)
         return listed
 
-    def enumerated_items(self, query: str, hits: list[Hit], best_coverage: float) -> Answer | None:
+    def enumerated_items(self, query: str, question: Question, hits: list[Hit], best_coverage: float) -> Answer | None:
         """ "Ba hướng đột phá ... là gì?": when a list's items each sit in their own passage, under a heading that says
         what the question asks, the answer is the items in order, not the one sentence that summarises them."""
         # "Có bao nhiêu đột phá chiến lược?" counts the list: the same items, with how many there are.
@@ -73,7 +73,7 @@ class ListRoute(PassageReader):
             ]
             if len(items) < 2:
                 continue
-            wanted_item = ordinal(query)
+            wanted_item = question.ordinal
             if wanted_item is not None and wanted_item > len(items):
                 continue
             chosen = [items[wanted_item - 1]] if wanted_item else items[:MAX_LISTED_ITEMS]

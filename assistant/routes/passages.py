@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from assistant.answer_types import Answer, Citation
 from assistant.asking import ASKS_FIGURE, ASKS_LIST
-from assistant.figures import NUMBER, figures
+from assistant.figures import figures
 from assistant.question import Question, period_asked
 from assistant.retrieval.hit import Hit
 from assistant.retrieval.places import about_other_place, place_of, years
@@ -17,6 +17,7 @@ from assistant.routes.reading import SentenceRanker, speaks_of, states_figure
 from assistant.sentences import split_sentences
 from assistant.targets import narrower_target, row_figures_text, row_label
 from ingest.normalize import fold
+from ingest.patterns import NUMBER
 
 # Below this coverage a sentence is not quoted beside the best one.
 MIN_COVERAGE = 0.15

@@ -7,13 +7,13 @@ Relevance is the idf-weighted share of the topic's syllables and syllable pairs 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.retrieval.hit import Hit
 from assistant.retrieval.index import Index
 from assistant.retrieval.query_forms import content_tokens
+from assistant.sentences import split_sentences
 from ingest.document import Chunk
 from ingest.normalize import STOPWORDS, fold, folded_tokens
 
@@ -36,7 +36,6 @@ SUGGESTED_THEMES = (
 QUERY_SUFFIXES = (" mục tiêu", " nhiệm vụ giải pháp", " chỉ tiêu đến năm 2030")
 # Words that frame a topic ("các chỉ tiêu ... đến năm 2030") without being what it is about.
 TOPIC_FILLER = set("cac nhung mot so ve cua va cho trong theo den nam chi tieu muc thuc hien".split())
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"“(\-–+A-ZĐÀ-Ỹ0-9])")
 
 
 @dataclass
@@ -83,13 +82,6 @@ def made_of_topic(answer: str, topic: str) -> bool:
     """Whether an answer is the topic's own words ("chuyển đổi số" for the topic "chuyển đổi số")."""
     words = {t for t in folded_tokens(answer) if "_" not in t and t not in STOPWORDS}
     return bool(words) and words <= topic_words(topic) | TOPIC_FILLER
-
-
-def split_sentences(text: str) -> list[str]:
-    pieces: list[str] = []
-    for line in text.split("\n"):
-        pieces.extend(p.strip() for p in _SENTENCE.split(line) if p.strip())
-    return pieces
 
 
 class Relevance:
