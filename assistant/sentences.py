@@ -19,18 +19,19 @@ def split_sentences(text: str) -> list[str]:
 
 
 def proper_names(text: str) -> list[str]:
-    """Runs of two or more capitalised words inside a sentence (its first word is capitalised anyway)."""
+    """Runs of two or more capitalised words inside a sentence (its first word is capitalised anyway). A comma, a
+    dash or a bracket ends a run: "Cát Bà, Đồ Sơn, Côn Sơn - Kiếp Bạc" names four places, not one."""
     names: list[str] = []
     for sentence in re.split(r"[.?!;:]\s*", text):
-        words = re.findall(r"\w+", sentence)
-        run: list[str] = []
-        for index, word in enumerate(words + [""]):
-            if index > 0 and word[:1].isupper() and not word.isupper():
-                run.append(word)
-                continue
-            if len(run) >= 2:
-                names.append(" ".join(run))
-            run = []
+        for position, segment in enumerate(re.split(r"[,()“”\"]|\s[-–]\s", sentence)):
+            run: list[str] = []
+            for index, word in enumerate([*re.findall(r"\w+", segment), ""]):
+                if (position or index) and word[:1].isupper() and not word.isupper():
+                    run.append(word)
+                    continue
+                if len(run) >= 2:
+                    names.append(" ".join(run))
+                run = []
     return names
 
 

@@ -406,7 +406,10 @@ def _place_line(builder: _Builder, line: _Line) -> None:
     if builder.paragraph:
         previous = builder.paragraph[-1].text
         first = line.text[0]
-        dash_continuation = bool(re.match(r"^[-–]\s+[a-zđà-ỹ]", line.text))
+        # "- và ..." goes on a sentence; "giai đoạn 2025 / - 2030" and "16 / - 18%/năm" go on a range the line broke
+        dash_continuation = bool(re.match(r"^[-–]\s+[a-zđà-ỹ]", line.text)) or (
+            bool(re.match(r"^[-–]\s*\d", line.text)) and previous.rstrip()[-1:].isdigit()
+        )
         continues = first.islower() or first in ",;)]%" or dash_continuation or (
             not _ends_sentence(previous) and not _LIST_START.match(line.text)
         )

@@ -213,6 +213,26 @@ def test_a_list_item_wrapped_before_a_quotation_stays_an_item():
     ]
 
 
+def test_a_range_broken_before_its_dash_is_one_sentence_not_a_bullet():
+    """ "giai đoạn 2025" / "-  2030 (giai đoạn thí điểm …)": a line that opens with a dash and a number after a line
+    ending in a number goes on the range; a dash before a capital still opens an item."""
+    text = "\n".join(
+        [
+            "1. Giáo dục",
+            "Xây dựng mô hình “Trường học xã hội chủ nghĩa”. Theo đó, giai đoạn 2025 ",
+            "-  2030 sẽ xây dựng mẫu tại 6 trường; số bằng sáng chế tăng trung bình 16 ",
+            "- 18%/năm.",
+            "- Tăng cường huy động các nguồn lực xã hội.",
+        ]
+    )
+    doc = parse_document(text, INFO)
+    assert [b.text for b in doc.blocks] == [
+        "Xây dựng mô hình “Trường học xã hội chủ nghĩa”. Theo đó, giai đoạn 2025 - 2030 sẽ xây dựng mẫu tại 6 trường; "
+        "số bằng sáng chế tăng trung bình 16 - 18%/năm.",
+        "- Tăng cường huy động các nguồn lực xã hội.",
+    ]
+
+
 def test_list_items_of_the_real_scheme_are_searchable_text(parsed_corpus, doc_id="de-an-cnxh"):
     doc = parsed_corpus[doc_id]
     text = " ".join(b.text for b in doc.blocks)
