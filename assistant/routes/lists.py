@@ -35,15 +35,18 @@ class ListRoute(PassageReader):
         self.ranker = ranker
 
     def propose(self, query: str, question: Question, hits: list[Hit], turn: Turn) -> Answer | None:
-        """Items held one per passage, else the list the read passages announce that best matches the question; the
-        doubts are the best sentence's."""
+        """Items held one per passage, else the list the read passages announce that best matches the question. The
+        doubts are the best sentence's, but for how much of the question is covered: the list's headings, announcing
+        words and items answer it, not that sentence."""
         reading = self.ranker.read(query, hits, turn)
         if reading is None:
             return None
         best = reading.scored[0]
         listed = self.enumerated_items(query, question, hits, best.coverage) or self.announced_list(query, question, hits, best.coverage)
         if listed is not None:
-            listed.doubts = dict(reading.doubts)
+            quoted = " ".join(f"{c.section} {c.quote}" for c in listed.citations)
+            covered = self.coverage(self.retriever.wanted_tokens(query), quoted)
+            listed.doubts = {**reading.doubts, "coverage": max(reading.doubts["coverage"], covered)}
         return listed
 
     def enumerated_items(self, query: str, question: Question, hits: list[Hit], best_coverage: float) -> Answer | None:
@@ -93,7 +96,7 @@ class ListRoute(PassageReader):
             else:
                 lead += f", {len(items)} mục):" if counts else "):"
             answer = lead + "\n" + "\n".join(parts)
-            return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5])
+            return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5], route="list")
         return None
 
     def announced_list(self, query: str, question: Question, hits: list[Hit], best_coverage: float) -> Answer | None:

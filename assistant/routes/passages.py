@@ -23,9 +23,13 @@ from ingest.patterns import NUMBER
 MIN_COVERAGE = 0.15
 # How much less of the question a figure sentence about the asked years may cover than one about other years.
 YEAR_FALLBACK_MARGIN = 0.25
+# How far a quote runs on past its sentence when the question asks what something is or holds; further when it asks
+# for a list, whose items follow the sentence that announces them.
+RUN_ON_CHARS = 450
+LIST_CHARS = 900
 
 
-def _with_following(item: Scored, max_chars: int = 450) -> str:
+def _with_following(item: Scored, max_chars: int) -> str:
     """The chosen sentence and what follows it in the passage, verbatim: definitions and lists run on after it."""
     text = item.hit.chunk.text
     start = text.find(item.sentence)
@@ -115,11 +119,12 @@ class PassageRoute(PassageReader):
         chosen = self._companions(best, scored, asks_figure, asked_years, periods_asked, asked_place)
         citations: list[Citation] = []
         parts: list[str] = []
-        asks_list = bool(ASKS_LIST.search(fold(query)))
+        runs_on = "list" in question.intents or bool(ASKS_LIST.search(fold(query)))
+        budget = LIST_CHARS if "list" in question.intents else RUN_ON_CHARS
         for item in chosen:
             if any(item.sentence in earlier for earlier in parts):
                 continue  # already quoted with the sentences it followed (a list, a quotation split at ";")
-            quote = _with_following(item) if asks_list or item.sentence.rstrip().endswith(":") else item.sentence
+            quote = _with_following(item, budget) if runs_on or item.sentence.rstrip().endswith(":") else item.sentence
             n = self.cite(citations, item.hit, quote)
             stated = row_figures_text(item.hit.chunk, asked_years) if asks_figure else None
             parts.append(f"{stated or quote} [{n}]")
