@@ -70,8 +70,9 @@ def _clean(raw: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(instructions)
 
 
-# "những công trình trọng điểm nào", "các hành lang kinh tế nào": a plural asked by "nào" asks for a list.
-_PLURAL_ASKED = re.compile(r"\b(?:nhung|cac)\s+(?:\w+\s+){1,5}?nao\b")
+# "những công trình trọng điểm nào", "các hành lang kinh tế nào", "những mục đích, yêu cầu gì": a plural asked by
+# "nào" or "gì" asks for a list.
+_PLURAL_ASKED = re.compile(r"\b(?:nhung|cac)\s+(?:\w+,?\s+){1,5}?(?:nao|gi)\b")
 
 
 def _intents(text: str) -> tuple[str, ...]:

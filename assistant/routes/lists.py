@@ -54,7 +54,7 @@ class ListRoute(PassageReader):
         what the question asks, the answer is the items in order, not the one sentence that summarises them."""
         # "Có bao nhiêu đột phá chiến lược?" counts the list: the same items, with how many there are.
         counts = asks_quantity(query)
-        if not (ASKS_LIST.search(fold(query)) or counts):
+        if not ("list" in question.intents or ASKS_LIST.search(fold(query)) or counts):
             return None
         wanted = self.retriever.wanted_tokens(query)
         index = self.retriever.index

@@ -140,3 +140,19 @@ def test_a_turn_leaning_on_the_last_one_is_read_several_ways_the_resolved_one_fi
 
 def test_a_turn_without_history_has_one_reading() -> None:
     assert [r.text for r in readings(GRDP)] == [parse(GRDP).text]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Tỉnh Hải Dương có những công trình trọng điểm nào?",
+        "Kế hoạch đặt ra những mục đích, yêu cầu gì?",
+        "de an se mang lai nhung hieu qua gi",
+    ],
+)
+def test_a_plural_asked_by_nao_or_gi_asks_for_a_list(typed: str) -> None:
+    assert "list" in parse(typed).intents
+
+
+def test_a_single_thing_asked_by_gi_is_no_list() -> None:
+    assert "list" not in parse("Mô hình Trường học xã hội chủ nghĩa là gì?").intents
