@@ -10,6 +10,7 @@ from assistant.retrieval.document_names import DocumentNames
 from assistant.retrieval.passage_features import PassageFeatures
 from assistant.retrieval.query_forms import (
     ANSWER_KIND_FRAMING,
+    QUESTION_WORDS,
     content_tokens,
     without_answer_kind_framing,
 )
@@ -30,7 +31,16 @@ def wanted_tokens(
     tokens = content_tokens(ANSWER_KIND_FRAMING.sub(" ", rest)) if mentioned else set()
     tokens = tokens or content_tokens(without_answer_kind_framing(text))
     unseen = features.unseen_idf
-    return {t for t in tokens if "_" not in t or features.idf(t) < unseen}
+    return {t for t in tokens if "_" not in t or (features.idf(t) < unseen and not _chance_pair(t, features))}
+
+
+# A pair the corpus writes in fewer passages than this is no term of it when one of its words only frames the
+# question: "hóa theo" of "đô thị hóa theo Nghị quyết", "2030 là".
+TERM_PASSAGES = 3
+
+
+def _chance_pair(token: str, features: PassageFeatures) -> bool:
+    return any(p in QUESTION_WORDS for p in token.split("_")) and features.document_frequency(token) < TERM_PASSAGES
 
 
 class Coverage:

@@ -73,14 +73,17 @@ class PassageFeatures:
         self._words: dict[str, set[str]] = {}
         self._bare: dict[str, bool] = {}
 
+    def document_frequency(self, token: str) -> int:
+        """How many passages hold a folded token."""
+        posting = self.lexical.folded.postings.get(token)
+        return len(posting[0]) if posting is not None else 0
+
     def idf(self, token: str) -> float:
         """Inverse document frequency of a folded token over the chunks (how telling a match on it is)."""
         value = self._idf.get(token)
         if value is None:
-            field = self.lexical.folded
-            posting = field.postings.get(token)
-            df = len(posting[0]) if posting is not None else 0
-            total = max(len(field.lengths), 1)
+            df = self.document_frequency(token)
+            total = max(len(self.lexical.folded.lengths), 1)
             value = self._idf[token] = float(np.log(1 + (total - df + 0.5) / (df + 0.5)))
         return value
 

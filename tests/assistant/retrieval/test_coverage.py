@@ -11,6 +11,15 @@ def test_bigram_no_passage_holds_is_not_wanted(retriever) -> None:
     assert "tang_bao" not in wanted and {"grdp", "tang"} <= wanted
 
 
+def test_a_pair_a_framing_word_made_by_chance_is_not_wanted(retriever, index) -> None:
+    """ "hóa theo" of "đô thị hóa theo Nghị quyết" is in a passage or two; it says nothing of the topic, whose own
+    pairs ("đô thị", "tỷ lệ") stay wanted."""
+    wanted = retriever.wanted_tokens("tỷ lệ đô thị hóa theo Nghị quyết Đại hội I năm 2030 là bao nhiêu?")
+    assert {"ty_le", "do_thi", "thi_hoa"} <= wanted
+    assert not {"hoa_theo", "2030_la"} & wanted
+    assert all(index.features.document_frequency(t) >= 3 for t in wanted if "_" in t and "nam" in t.split("_"))
+
+
 def test_asking_for_a_time_is_no_topic(retriever) -> None:
     wanted = retriever.wanted_tokens("Đề án được xây dựng trong khoảng thời gian nào?")
     assert "xay_dung" in wanted
