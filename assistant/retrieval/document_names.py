@@ -53,13 +53,14 @@ class DocumentNames:
         ]
 
     def _title_run(self, doc_ids: list[str]) -> re.Pattern:
-        """Words that continue a document's name: those of its title and short title."""
+        """Words that continue a document's name: those of its title and short title, apart or joined the way a
+        document's number is ("30-NQ/TW")."""
         words: set[str] = set()
         for doc_id in doc_ids:
             info = self.documents[doc_id]["info"]
             words.update(re.findall(r"\w+", fold(f"{info.get('title', '')} {info.get('short_title', '')}")))
         alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        return re.compile(r"(?:\s+(?:" + alternatives + r")(?!\w))*")
+        return re.compile(r"(?:(?:\s+|[-/])(?:" + alternatives + r")(?!\w))*")
 
     def mentions(self, query: str) -> tuple[set[str], str]:
         """The documents a question names ("theo Nghị quyết Đại hội", "trong Chương trình hành động"), and the

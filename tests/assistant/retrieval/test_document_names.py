@@ -11,6 +11,15 @@ def test_a_documents_name_runs_on_over_its_title_words(index) -> None:
     assert rest.split() == ["thoi", "gian", "trien", "khai", "thuc", "hien", "la", "bao", "lau?"]
 
 
+def test_a_documents_number_is_part_of_its_name(index) -> None:
+    """ "30-NQ/TW" joins its parts with "-" and "/"; the name runs on over them to the issuer, and the question is
+    about "mục đích, yêu cầu". A spaced dash ("kinh tế - xã hội") still ends a name."""
+    docs, rest = index.names.mentions("Kế hoạch thực hiện Nghị quyết 30-NQ/TW của Ban Thường vụ Thành ủy đặt ra những mục đích gì?")
+    assert docs == {"ke-hoach-nq30"}
+    assert rest.split() == ["dat", "ra", "nhung", "muc", "dich", "gi?"]
+    assert "xa hoi" in index.names.mentions("Kế hoạch phát triển kinh tế - xã hội gồm gì")[1]
+
+
 def test_a_document_cited_as_source_differs_from_one_named_as_object(index) -> None:
     assert index.names.cited_sources("Năng suất lao động tăng bao nhiêu theo Kế hoạch của Ban Thường vụ?") == {"ke-hoach-nq30"}
     question = "Ai được Đại hội giao ban hành Chương trình hành động thực hiện Nghị quyết?"
