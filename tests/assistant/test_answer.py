@@ -76,6 +76,17 @@ def test_a_follow_up_about_another_province_swaps_the_place(answerer) -> None:
     assert rewritten == "Hải Dương thu hút FDI giai đoạn 2021-2025 được bao nhiêu?"  # named as the last turn named its place
 
 
+def test_a_follow_up_naming_another_indicator_does_not_repeat_the_answer_before_it(answerer) -> None:
+    """ "Còn thu nhập bình quân đầu người thì sao?" after the GRDP growth answer: the turn read as its changed slot
+    is given, not the growth figure again."""
+    first = "Mục tiêu tăng trưởng GRDP giai đoạn 2026-2030 là bao nhiêu?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": answerer.ask(first).answer}]
+    result = answerer.ask("Còn thu nhập bình quân đầu người thì sao?", history)
+    assert not result.abstained
+    assert "bình quân đầu người" in result.answer and "11.247" in result.answer
+    assert "13%/năm" not in result.answer
+
+
 def test_a_follow_up_asking_its_own_question_stands_alone(answerer) -> None:
     history = [{"role": "user", "content": "Ai chủ trì Dự án Nhà máy nhiệt điện LNG Hải Phòng?"}]
     assert answerer.rewrite("còn cảng mới ở Đồ Sơn thì bao giờ khởi công?", history) == "cảng mới ở Đồ Sơn thì bao giờ khởi công?"
