@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.asking import counted_term
+from assistant.asking import ASKS_FIGURE, counted_term
 from assistant.retrieval.places import years
-from ingest.normalize import fold, looks_accentless, normalize
+from ingest.normalize import fold, long_form, looks_accentless, normalize
 from ingest.patterns import LIST_MARKER, NUMBER
 
 # Units a figure is stated in: the number stands right before them ("20,2 tỷ USD", "16,5%", "25 triệu lượt").
@@ -94,7 +94,10 @@ def narrower_target(question: str, chunk, sentence: str) -> list[str]:
     """The words by which a question narrows the target a passage states: "khách du lịch quốc tế" asked, the row
     is "Khách du lịch" and says nothing international. Words right after the target's name in the question, up to
     a framing word or a number, that the passage does not contain. Read with accents when the question has them
-    ("dự" of "dự kiến" is not "du" of "du lịch")."""
+    ("dự" of "dự kiến" is not "du" of "du lịch"). Only a figure asked has a target to narrow: "những lĩnh vực nào …
+    cần thanh tra" asks for the items the sentence lists, not for a narrower target."""
+    if not (ASKS_FIGURE.search(fold(question)) or years(question)):
+        return []
     accented = not looks_accentless(question)
     name = _target_name(chunk, sentence, accented)
     if not name:
@@ -132,7 +135,13 @@ def counts(counted: str, query: str, text: str) -> bool:
 
 def names_counted(counted: str, query: str, chunk) -> bool:
     """Whether the passage can state the figure asked: a unit right after a number ("32.900 căn", "16,5%"), or the
-    counted thing named at all ("bao nhiêu xã" answered by "100% số xã"); a table row has its unit in a cell."""
+    counted thing named at all ("bao nhiêu xã" answered by "100% số xã"); a table row has its unit in a cell. An
+    abbreviation counts what its long form names ("bn KCN" is answered by "13 khu công nghiệp")."""
+    full = long_form(counted)
+    return any(_names(spelling, query, chunk) for spelling in ([counted, full.lower()] if full else [counted]))
+
+
+def _names(counted: str, query: str, chunk) -> bool:
     passage = f"{chunk.section} {chunk.text}"
     if fold(counted).split()[-1] in _UNITS:
         return row_counts(counted, chunk) or counts(counted, query, passage)

@@ -11,7 +11,7 @@ from assistant.retrieval.retriever import Retriever
 from assistant.routes.base import Scored
 from assistant.sentences import proper_names
 from assistant.targets import counted_missing, narrower_target
-from ingest.normalize import ABBREVIATIONS, canonical_units, fold, lexical_tokens, looks_accentless
+from ingest.normalize import ABBREVIATIONS, canonical_units, fold, lexical_tokens
 
 _GENERIC_NAMES = {fold(n) for n in ("Hải Phòng", "Thành phố", "Nghị quyết", "Đại hội", "Đảng bộ", "Ban Chấp hành", "Chương trình", "Kế hoạch", "Đề án", "Báo cáo", "Việt Nam", "Hải Dương", "Nhân dân", "Thành ủy", "Thành uỷ")}
 # What a user asks the assistant to do ("tóm tắt", "liệt kê", "giải thích"): no topic of the documents.
@@ -40,10 +40,10 @@ def doubts(retriever: Retriever, query: str, best: Scored, hits: list[Hit]) -> d
 
 def unknown_words(retriever: Retriever, query: str) -> list[str]:
     """Ordinary words of the question that no passage of the corpus ever uses (abbreviations aside). A question
-    typed with accents is read with them: "tiêm chủng" is not "tiềm" anything, though both fold to "tiem"."""
+    typed with accents is read with them: "tiêm chủng" is not "tiềm" anything, though both fold to "tiem"; a word
+    typed without them is read folded, as users mix the two ("GRDP HP chiem bn % GDP")."""
     lexical = retriever.index.lexical
     postings = lexical.folded.postings
-    accented = not looks_accentless(query)
     unknown = []
     for word in re.findall(r"\w+", canonical_units(query)):
         if len(word) < 2 or any(ch.isdigit() for ch in word):
@@ -58,6 +58,7 @@ def unknown_words(retriever: Retriever, query: str) -> list[str]:
         folded = fold(word)
         if folded in QUESTION_WORDS or word.lower() in _REQUEST_WORDS:
             continue
+        accented = folded != word.lower()
         if folded not in postings or (accented and not all(t in lexical.accented.postings for t in lexical_tokens(word))):
             unknown.append(word)
     return unknown

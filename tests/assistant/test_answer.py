@@ -460,3 +460,22 @@ def test_how_many_items_a_list_has_is_answered_with_the_list(answerer) -> None:
     result = answerer.ask("Có bao nhiêu đột phá chiến lược?")
     assert not result.abstained
     assert "5 mục" in result.answer and len(result.citations) == 5
+
+
+def test_words_typed_without_accents_in_an_accented_question_are_read_folded(answerer) -> None:
+    """Users mix the two ("GRDP Hải Phòng chiem bao nhiêu % GDP ca nuoc"): "chiem" is "chiếm" folded, no unknown word."""
+    assert unknown_words(answerer.retriever, "BCCT ns den 2030 GRDP HP chiem bn % GDP ca nuoc") == []
+    result = answerer.ask("BCCT ns den 2030 GRDP HP chiem bn % GDP ca nuoc vay ad")
+    assert not result.abstained and "6,6%" in result.answer
+
+
+def test_an_abbreviation_counts_what_its_long_form_names(answerer) -> None:
+    """ "bao nhiêu KCN" is answered by "13 khu công nghiệp đã đi vào hoạt động"."""
+    result = answerer.ask("Hải Dương hiện có bao nhiêu KCN đã đi vào hoạt động?")
+    assert not result.abstained and "13 khu công nghiệp" in result.answer
+
+
+def test_a_list_asked_is_no_narrower_target(answerer) -> None:
+    """ "những lĩnh vực nào … cần thanh tra" asks for the items a sentence lists, not for a target it narrows."""
+    result = answerer.ask("Những lĩnh vực nào cần thanh tra vì dễ phát sinh tham nhũng?")
+    assert not result.abstained and "quản lý đất đai" in result.answer

@@ -18,6 +18,8 @@ GRDP = "Mục tiêu tăng trưởng GRDP bình quân giai đoạn 2026 - 2030 c�
         ("ad oi so nao chu tri de an thanh lap khu thuong mai tu do vay", "so nao chu tri de an thanh lap khu thuong mai tu do"),
         ("HD có bn KCN đang hoạt động vậy?", "Hải Dương có bao nhiêu KCN đang hoạt động?"),
         ("Kim ngạch xuất khẩu năm 2025 đạt bao nhiêu vậy ạ?", "Kim ngạch xuất khẩu năm 2025 đạt bao nhiêu?"),
+        ("năm 2025 HP kết nạp đc bn ĐV mới ạ", "năm 2025 Hải Phòng kết nạp được bao nhiêu đảng viên mới"),
+        ("HD hỗ trợ bn GV có thu nhập thấp?", "Hải Dương hỗ trợ bao nhiêu giáo viên có thu nhập thấp?"),
     ],
 )
 def test_informal_typing_is_written_out(typed: str, understood: str) -> None:
