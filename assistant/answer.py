@@ -75,7 +75,7 @@ class Answerer:
             if best is None or score > best[0]:
                 best = (score, answer)
             # A first reading the model is sure of, or one a rule refuses (another province, another year), is final.
-            certain = not proposed.abstained and self.gate.certainly_refuses(reading, proposed)
+            certain = not proposed.abstained and self.gate.certainly_refuses(reading, proposed, self.retriever)
             if number == 0 and ((allowed and (probability or 0.0) >= SURE_ENOUGH) or certain):
                 break
         return best[1]

@@ -97,11 +97,16 @@ def passage_place_of(citation, retriever) -> str | None:
     return None if position is None else passage_place(index.chunks[position], citation.quote)
 
 
-def certainly_unanswered(question: Question, answer: Answer) -> bool:
+def certainly_unanswered(question: Question, answer: Answer, retriever) -> bool:
     """Rules for what is certain: a province the question names that no cited passage mentions; a figure for other
-    years or another period than the one asked."""
+    years or another period than the one asked; a figure led by a passage about the other locality (Hải Phòng asked,
+    Hải Dương's figure first)."""
     if question.other_place is not None and fold(question.other_place) not in fold(_cited_text(answer) + " " + answer.answer):
         return True
+    if question.asks_figure and question.locality and answer.citations:
+        lead_place = passage_place_of(answer.citations[0], retriever)
+        if lead_place is not None and lead_place != fold(question.locality):
+            return True
     return question.asks_figure and not _years_fit(question, " ".join(c.quote for c in answer.citations))
 
 
@@ -172,12 +177,12 @@ class AnswerabilityGate:
         self.model = model
 
     @staticmethod
-    def certainly_refuses(question: Question, answer: Answer) -> bool:
+    def certainly_refuses(question: Question, answer: Answer, retriever) -> bool:
         """Whether a rule, not the model, withholds the answer: no other reading of the turn may give it."""
-        return certainly_unanswered(question, answer)
+        return certainly_unanswered(question, answer, retriever)
 
     def allows(self, question: Question, answer: Answer, retriever) -> tuple[bool, float | None]:
-        if certainly_unanswered(question, answer):
+        if certainly_unanswered(question, answer, retriever):
             return False, 0.0
         if self.model is None:
             return True, None

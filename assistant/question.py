@@ -126,6 +126,17 @@ def parse(raw: str, previous: Question | None = None) -> Question:
         raise ValueError("question is empty")
     text, instructions = _clean(raw)
     question = _build(raw, text, instructions)
+    if previous is None and (contrast := lexicon().split_contrast(text)) is not None:
+        # "HP có 41 phòng thí nghiệm VILAS, còn HD thì sao?": the fact stated is the turn the question leans on.
+        # The whole message is searched; the years and locality asked are the question's, not the fact's.
+        _, asked = contrast
+        asked_slots = _build(raw, asked, instructions)
+        locality, other_place = _locality(asked)
+        if locality or other_place:
+            question = replace(question, locality=locality, other_place=other_place)
+        if asked_slots.years and not lexicon().year_back_reference.search(asked):
+            question = replace(question, years=asked_slots.years, period=asked_slots.period)
+        return question
     if previous is not None:
         resolved = _resolve(question, previous)
         if resolved is not None:
@@ -289,8 +300,10 @@ def _frame(previous: Question, turn: Question) -> str:
         parts.append(f"giai đoạn {previous.period[0]} - {previous.period[1]}")
     elif previous.years:
         parts.append("năm " + " ".join(sorted(previous.years)))
-    if previous.locality and previous.locality != "Hải Phòng":
+    if previous.locality and previous.locality != "Hải Phòng" and not (turn.locality or turn.other_place):
         parts.append(f"của tỉnh {previous.locality}")
+    if turn.intents:
+        return " ".join(parts)  # "còn HD thì có bao nhiêu …?" asks in its own words
     asks = {
         "figure": "là bao nhiêu?", "lead": "do cơ quan nào chủ trì?", "support": "cơ quan nào phối hợp?",
         "deadline": "thời hạn khi nào?", "output": "sản phẩm là gì?", "list": "gồm những gì?", "definition": "là gì?",
@@ -333,6 +346,9 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
     elif opens and new_words and not asks_role and not back:
         # "Còn thu nhập bình quân đầu người thì sao?": the new indicator, asked as the previous one was.
         text = f"{subject} {_frame(previous, turn)}"
+    elif opens and new_place and back:
+        # "thế còn tỉnh Hải Dương giai đoạn đó đạt bao nhiêu?": the previous question of that locality, then the turn
+        text = f"{_swap_locality(previous.text, new_place).rstrip(' ?.')}, {_filled(subject, previous)}"
     elif opens and len(new_words) >= 3:
         text = subject if subject.endswith("?") else f"{subject}?"  # "còn cảng Đồ Sơn thì bao giờ khởi công?"
     else:
@@ -340,7 +356,7 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
         # nhiêu?": more about the same thing.
         text = f"{previous.text.rstrip(' ?')}? {turn.text}"
     resolved = _build(turn.raw, " ".join(text.split()), turn.instructions, followup=True)
-    if resolved.locality is None and previous.locality and not turn.other_place:
+    if resolved.locality is None and previous.locality and not (turn.locality or turn.other_place):
         resolved = replace(resolved, locality=previous.locality)
     return resolved
 

@@ -70,6 +70,8 @@ class Lexicon:
     year_back_reference: PhraseSet
     list_request: PhraseSet
     other_places: tuple[str, ...]
+    contrast_opener: re.Pattern
+    contrast_stop: PhraseSet
     labels: re.Pattern
     instructing_labels: frozenset[str]
 
@@ -135,6 +137,23 @@ class Lexicon:
         question = " ".join(k.strip() for k in kept if k.strip())
         return (question or text.strip()), instructions
 
+    def split_contrast(self, text: str) -> tuple[str, str] | None:
+        """ "Premise, còn … ?" as (the premise, the question from its opener on), or None. The premise must state
+        something (three words at least) and, typed without accents, the question must say "thì". `text` must be
+        normalized already: folding keeps its offsets."""
+        accentless = looks_accentless(text)
+        prepared = fold(text) if accentless else text.lower()
+        for match in self.contrast_opener.finditer(prepared):
+            premise, asked = text[: match.start()].rstrip(" ,;:-–."), text[match.start() :].strip()
+            after = prepared[match.end() :]
+            stop = self.contrast_stop.folded if accentless else self.contrast_stop.accented
+            if len(re.findall(r"\w+", premise)) < 3 or stop.match(after) or re.match(r"\s*\d", after):
+                continue
+            if accentless and not re.search(r"\bthi\b", after):
+                continue
+            return premise, asked
+        return None
+
     def _split_labels(self, text: str) -> tuple[str, list[str]]:
         """The text without speaker labels, and what followed an instructing label ("SYSTEM: …") up to the next
         label: an instruction, whatever it says."""
@@ -174,6 +193,14 @@ def _edge_pattern(phrases: list[str], lead: bool, accented_only: frozenset[str] 
     return re.compile(rf"(?:[\s,]+(?:{alternatives})(?!\w))+\s*([?.!]*)\s*$", re.IGNORECASE)
 
 
+def _contrast_opener(openers: list[str]) -> re.Pattern:
+    """An opener after a clause: behind a comma, semicolon, dash or full stop, or a plain space ("… 41 PTN còn HD
+    thì sao"), in the accented (lower-cased) and the folded form."""
+    forms = {normalize(o).lower() for o in openers} | {fold(o) for o in openers}
+    alternatives = "|".join(re.escape(o) for o in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<=[\s,;.])(?:{alternatives})(?=\s)")
+
+
 @cache
 def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -191,6 +218,8 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         year_back_reference=PhraseSet.of(followup["year_back_references"]),
         list_request=PhraseSet.of(data["requests"]["list"]),
         other_places=tuple(data["places"]["others"]),
+        contrast_opener=_contrast_opener(data["contrast"]["openers"]),
+        contrast_stop=PhraseSet.of(data["contrast"]["not_followed_by"], r"\s*"),
         labels=re.compile(
             r"(?:^|(?<=[\s.?!]))("
             + "|".join(re.escape(w) for w in data["labels"]["asking"] + data["labels"]["instructing"])

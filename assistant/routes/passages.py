@@ -74,6 +74,15 @@ class PassageRoute(PassageReader):
             ]
             if same_years:
                 scored = same_years + [s for s in scored if s not in same_years]
+        if asked_place and about_other_place(scored[0].hit.chunk, asked_place, scored[0].sentence):
+            # "Hải Phòng thu hút bao nhiêu vốn FDI?": a nearly as good sentence about the locality asked leads, not
+            # the other locality's figure in the same paragraph.
+            same_place = [
+                s for s in scored
+                if s.coverage >= scored[0].coverage - 0.15 and not about_other_place(s.hit.chunk, asked_place, s.sentence)
+            ]
+            if same_place:
+                scored = same_place + [s for s in scored if s not in same_place]
         best = scored[0]
         asks_figure = bool(ASKS_FIGURE.search(fold(query)))
         authority = self.retriever.index.authority

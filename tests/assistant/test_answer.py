@@ -479,3 +479,16 @@ def test_a_list_asked_is_no_narrower_target(answerer) -> None:
     """ "những lĩnh vực nào … cần thanh tra" asks for the items a sentence lists, not for a target it narrows."""
     result = answerer.ask("Những lĩnh vực nào cần thanh tra vì dễ phát sinh tham nhũng?")
     assert not result.abstained and "quản lý đất đai" in result.answer
+
+
+def test_a_sentence_about_the_locality_asked_leads(answerer) -> None:
+    """The paragraph gives Hải Dương's FDI (3,85 tỷ USD) beside Hải Phòng's: asked for Hải Phòng, its figure leads."""
+    result = answerer.ask("Hải Phòng thu hút được bao nhiêu vốn FDI trong giai đoạn 2021-2025?")
+    assert not result.abstained and "20,2 tỷ USD" in result.answer
+    assert "3,85" not in result.answer.split("[1]")[0]
+
+
+def test_a_figure_only_the_other_locality_has_is_no_answer(answerer) -> None:
+    """Only Hải Phòng's land recovery (58.213 tổ chức, cá nhân) is stated: Hải Dương's is not in the documents."""
+    result = answerer.ask("Giai đoạn 2021-2024 tỉnh Hải Dương thu hồi đất của bao nhiêu tổ chức, cá nhân?")
+    assert result.abstained and "58.213" not in result.answer

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.question import parse, parse_turns, period_asked, readings
+from ingest.lexicon import lexicon
 
 GRDP = "Mục tiêu tăng trưởng GRDP bình quân giai đoạn 2026 - 2030 của thành phố Hải Phòng là bao nhiêu?"
 
@@ -158,3 +159,31 @@ def test_a_plural_asked_by_nao_or_gi_asks_for_a_list(typed: str) -> None:
 
 def test_a_single_thing_asked_by_gi_is_no_list() -> None:
     assert "list" not in parse("Mô hình Trường học xã hội chủ nghĩa là gì?").intents
+
+
+@pytest.mark.parametrize(
+    ("typed", "locality", "years"),
+    [
+        ("Hải Phòng có 41 phòng thí nghiệm đạt chuẩn VILAS, còn tỉnh Hải Dương thì có bao nhiêu?", "Hải Dương", set()),
+        ("HD thu hút 3,85 tỷ USD FDI, con HP thi bn?", "Hải Phòng", set()),
+        ("Năm 2025 tỷ lệ đô thị hóa đạt 45%, vậy còn năm 2030 thì mục tiêu là bao nhiêu?", None, {"2030"}),
+        ("Giai đoạn 2021 - 2025 Hải Phòng đổi mới công nghệ đạt 15,02%, còn Hải Dương giai đoạn đó thì sao?", "Hải Dương", {"2021", "2025"}),
+    ],
+)
+def test_a_fact_then_còn_asks_for_the_slots_after_còn(typed: str, locality: str | None, years: set[str]) -> None:
+    """ "A, còn B thì …?": the fact is context; the locality and years asked are B's."""
+    question = parse(typed)
+    assert question.locality == locality
+    assert set(question.years) == years
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Hải Phòng giảm 50 đơn vị hành chính cấp xã, xuống còn 167 đơn vị, vậy Hải Dương có bao nhiêu?",
+        "Báo cáo chính trị nêu kết quả đạt được của Hải Phòng, còn tồn tại hạn chế gì?",
+        "xay dung van hoa, con nguoi Hai Duong la gi",
+    ],
+)
+def test_còn_as_still_or_con_as_a_noun_is_no_contrast(typed: str) -> None:
+    assert lexicon().split_contrast(parse(typed).text) is None
