@@ -347,8 +347,7 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
         # "Còn thu nhập bình quân đầu người thì sao?": the new indicator, asked as the previous one was.
         text = f"{subject} {_frame(previous, turn)}"
     elif opens and new_place and back:
-        # "thế còn tỉnh Hải Dương giai đoạn đó đạt bao nhiêu?": the previous question of that locality, then the turn
-        text = f"{_swap_locality(previous.text, new_place).rstrip(' ?.')}, {_filled(subject, previous)}"
+        text = _swap_locality(previous.text, new_place)  # "thế còn tỉnh Hải Dương giai đoạn đó đạt bao nhiêu?"
     elif opens and len(new_words) >= 3:
         text = subject if subject.endswith("?") else f"{subject}?"  # "còn cảng Đồ Sơn thì bao giờ khởi công?"
     else:

@@ -187,3 +187,13 @@ def test_a_fact_then_còn_asks_for_the_slots_after_còn(typed: str, locality: st
 )
 def test_còn_as_still_or_con_as_a_noun_is_no_contrast(typed: str) -> None:
     assert lexicon().split_contrast(parse(typed).text) is None
+
+
+def test_another_locality_for_the_same_years_is_the_previous_question_there() -> None:
+    history = [
+        {"role": "user", "content": "Tốc độ đổi mới công nghệ của Hải Phòng giai đoạn 2021 - 2025 đạt bao nhiêu?"},
+        {"role": "assistant", "content": "15,02%"},
+    ]
+    question = parse_turns("thế còn tỉnh Hải Dương giai đoạn đó đạt bao nhiêu?", history)
+    assert question.text == "Tốc độ đổi mới công nghệ của tỉnh Hải Dương giai đoạn 2021 - 2025 đạt bao nhiêu?"
+    assert question.locality == "Hải Dương" and question.period == ("2021", "2025")
