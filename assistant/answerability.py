@@ -29,12 +29,12 @@ from ingest.patterns import PERIOD, YEAR
 MODEL_FILE = "answerability.json"
 FEATURES = (
     "bias_route_passages", "route_registry", "route_list", "route_document", "route_agency_tasks",
-    "intent_figure", "intent_ownership", "intent_list", "intent_definition",
+    "intent_figure", "intent_ownership", "intent_list", "intent_definition", "intent_now",
     "coverage", "dense_similarity", "rare_coverage", "quote_coverage",
     "names_missing", "counted_missing", "office_holder_missing", "narrower_target", "no_figure_for_quantity",
     "unknown_words", "unknown_acronyms",
     "years_asked", "years_agree", "period_exact", "other_years_only", "locality_mismatch",
-    "figure_present", "content_words", "accentless", "followup",
+    "figure_present", "repeats_question", "content_words", "accentless", "followup",
 )
 
 
@@ -67,6 +67,7 @@ def features(question: Question, answer: Answer, retriever) -> dict[str, float]:
         "intent_ownership": float(question.asks_ownership),
         "intent_list": float("list" in question.intents),
         "intent_definition": float("definition" in question.intents),
+        "intent_now": float("now" in question.intents),
         "coverage": doubts.get("coverage", sum(w for t, w in weights.items() if t in have) / total),
         "dense_similarity": doubts.get("dense_similarity", 0.9),
         "rare_coverage": sum(t in have for t in rare) / max(len(rare), 1),
@@ -84,10 +85,27 @@ def features(question: Question, answer: Answer, retriever) -> dict[str, float]:
         "other_years_only": float(bool(asked_years) and bool(quote_years) and not (asked_years & quote_years)),
         "locality_mismatch": float(bool(asked_place) and bool(places) and asked_place not in places),
         "figure_present": float(bool(figures(answer.answer))),
+        "repeats_question": repeated_figures(question.text, answer.citations[0].quote if answer.citations else ""),
         "content_words": math.log1p(len(wanted)),
         "accentless": float(question.accentless),
         "followup": float(question.followup),
     }
+
+
+def repeated_figures(question: str, quote: str) -> float:
+    """The share of the leading quote's figures that the question itself states: "HP có 245 trạm 5G, còn HD thì
+    bao nhiêu?" answered by "245 trạm 5G" gives back what the user said, not what they asked (a share, not whether
+    any: on dev the share cost less)."""
+    asked = {_canonical(n) for n in figures(question)}
+    stated = [_canonical(n) for n in figures(quote)]
+    if not asked or not stated:
+        return 0.0
+    return sum(n in asked for n in stated) / len(stated)
+
+
+def _canonical(number: str) -> str:
+    """ "3,0" and "3" are one figure."""
+    return number.rstrip("0").rstrip(",") if "," in number else number
 
 
 def passage_place_of(citation, retriever) -> str | None:

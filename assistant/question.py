@@ -18,7 +18,7 @@ from ingest.patterns import PERIOD, YEAR
 
 # Asked first, asked most specifically: "Vậy cơ quan nào phối hợp?" asks who supports, though "cơ quan nào" also asks
 # who leads. "list" gives way to any intent but "definition".
-_INTENT_ORDER = ("document", "support", "deadline", "output", "lead", "person", "list", "figure", "definition")
+_INTENT_ORDER = ("document", "support", "deadline", "output", "lead", "person", "list", "figure", "definition", "now")
 _YEAR_PHRASE = re.compile(
     r"(?:(?:trong\s+|cho\s+|của\s+|cua\s+)?(?:giai đoạn|giai doan|thời kỳ|thoi ky|nhiệm kỳ|nhiem ky|năm|nam|đến năm|den nam|"
     r"đến|den|tới|toi|vào năm|vao nam)\s+)?(?:(?:19|20)\d{2}\s*(?:-|–|—|đến|den|tới|toi)\s*)?(?:19|20)\d{2}",

@@ -103,10 +103,21 @@ def outcomes(model: AnswerabilityModel, observed: list[Observed], threshold: flo
     }
 
 
+# The cost on dev is averaged over this many grid steps either side: on a flat stretch a single step's cost is noise.
+SMOOTHING_STEPS = 2
+
+
 def choose_threshold(model: AnswerabilityModel, dev: list[Observed]) -> dict[str, float]:
-    """The operating point with the least cost on dev; among equals, the lowest (fewest refusals)."""
+    """The operating point with the least cost on dev, averaged over its neighbours; among equals, the one with
+    fewer wrong answers, then the lowest (fewer refusals)."""
     grid = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
-    return min((outcomes(model, dev, t) for t in grid), key=lambda r: (r["cost"], r["threshold"]))
+    results = [outcomes(model, dev, t) for t in grid]
+    smoothed = [
+        float(np.mean([r["cost"] for r in results[max(0, i - SMOOTHING_STEPS) : i + SMOOTHING_STEPS + 1]]))
+        for i in range(len(results))
+    ]
+    best = min(range(len(results)), key=lambda i: (smoothed[i], results[i]["wrong"], results[i]["threshold"]))
+    return results[best]
 
 
 def train(answerer, index, registry, train_rows: list[dict], dev_rows: list[dict]) -> tuple[AnswerabilityModel, TrainingReport]:

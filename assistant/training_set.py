@@ -92,6 +92,36 @@ def _target_examples(targets, rng: random.Random) -> list[Example]:
     return examples
 
 
+def _stated_targets(targets) -> list[tuple[str, str, str | None]]:
+    """(indicator, its value as stated, year) of the registry's targets that state a figure."""
+    stated = []
+    for target in targets:
+        label, figure = _label(target.label), _first_figure(target.value)
+        if figure and 6 <= len(label) <= 90:
+            value = " ".join(target.value.split())
+            stated.append((label[0].lower() + label[1:], value if len(value) <= 40 else figure, target.year))
+    return stated
+
+
+def _pairs(stated, rng: random.Random, limit: int):
+    """Targets drawn with another target of the same year beside each ("" when there is none)."""
+    for label, value, year in rng.sample(stated, min(limit, len(stated))):
+        other, other_value, _ = rng.choice([s for s in stated if s[0] != label and s[2] == year] or [("", "", "")])
+        yield label, value, f"đến năm {year}" if year else "giai đoạn 2026 - 2030", other, other_value
+
+
+def _contrast_examples(targets, rng: random.Random, limit: int = 60) -> list[Example]:
+    """ "Chỉ tiêu A đến năm 2030 là 25 triệu lượt, còn B thì bao nhiêu?": a fact stated, another target asked; a right
+    answer gives B's figure. Asked for an indicator no passage states, the fact's own sentence is no answer."""
+    examples = []
+    for label, value, when, other, other_value in _pairs(_stated_targets(targets), rng, limit):
+        fact = f"Chỉ tiêu {label} {when} là {value}"
+        if other:
+            examples.append(Example(f"{fact}, còn {other} thì bao nhiêu?", _first_figure(other_value), "contrast"))
+        examples.append(Example(f"{fact}, còn {rng.choice(INVENTED_TOPICS)} thì bao nhiêu?", None, "contrast-topic"))
+    return examples
+
+
 def _task_examples(tasks, rng: random.Random, limit: int = 90) -> list[Example]:
     examples = []
     chosen = rng.sample(tasks, min(limit, len(tasks)))
@@ -198,6 +228,7 @@ def generate(registry, chunks) -> list[Example]:
     """The corpus's own questions, positives and their hard negatives, in a fixed order."""
     rng = random.Random(SEED)
     examples = _target_examples(registry.targets(), rng)
+    examples += _contrast_examples(registry.targets(), rng)
     examples += _task_examples(registry.tasks(limit=1_000_000), rng)
     examples += _project_examples(registry.projects(), rng)
     examples += _agency_examples(registry, rng)

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from assistant.answerability import MODEL_FILE, AnswerabilityModel, features
+from assistant.answerability import MODEL_FILE, AnswerabilityModel, features, repeated_figures
 from assistant.services import Services
 from assistant.train_answerability import train_and_store
 from ingest.pipeline import run_ingest
@@ -164,3 +164,16 @@ def test_a_list_asked_gets_its_items_even_those_the_next_passage_holds(served) -
     for item in ("giáo dục tư tưởng, chính trị", "Triển khai các phong trào, chương trình", "Xây dựng tổ chức Đoàn"):
         assert item in result.answer
     assert "3 nhóm tiêu chí" in result.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "quote", "share"),
+    [
+        ("HP có 245 trạm 5G, còn HD thì bao nhiêu trạm?", "Đưa vào vận hành 245 trạm thu phát sóng 5G.", 1.0),
+        ("Tỷ lệ thất nghiệp thành thị dưới 3%, còn nông thôn?", "Tỷ lệ thất nghiệp khu vực thành thị dưới 3,0%;", 1.0),
+        ("Dịch vụ chiếm 42,8%, còn công nghiệp chiếm bao nhiêu?", "dịch vụ 42,8%; công nghiệp và xây dựng 50,9%", 0.5),
+        ("Khách du lịch năm 2030 là bao nhiêu?", "Khách du lịch đến năm 2030 đạt 25 triệu lượt.", 0.0),
+    ],
+)
+def test_a_quote_that_gives_back_the_questions_own_figures(question: str, quote: str, share: float) -> None:
+    assert repeated_figures(question, quote) == share

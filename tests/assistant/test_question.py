@@ -197,3 +197,15 @@ def test_another_locality_for_the_same_years_is_the_previous_question_there() ->
     question = parse_turns("thế còn tỉnh Hải Dương giai đoạn đó đạt bao nhiêu?", history)
     assert question.text == "Tốc độ đổi mới công nghệ của tỉnh Hải Dương giai đoạn 2021 - 2025 đạt bao nhiêu?"
     assert question.locality == "Hải Dương" and question.period == ("2021", "2025")
+
+
+@pytest.mark.parametrize(
+    ("typed", "now"),
+    [
+        ("Dự báo thời tiết Hải Phòng ngày mai?", True),
+        ("Giá xăng RON 95 hôm nay bao nhiêu?", True),
+        ("Tỷ lệ đô thị hóa hiện nay là bao nhiêu?", False),  # "hiện nay" is the documents' own present
+    ],
+)
+def test_a_question_about_the_moment_says_so(typed: str, now: bool) -> None:
+    assert ("now" in parse(typed).intents) is now
