@@ -127,15 +127,15 @@ def parse(raw: str, previous: Question | None = None) -> Question:
     text, instructions = _clean(raw)
     question = _build(raw, text, instructions)
     if previous is None and (contrast := lexicon().split_contrast(text)) is not None:
-        # "HP có 41 phòng thí nghiệm VILAS, còn HD thì sao?": the fact stated is the turn the question leans on.
-        # The whole message is searched; the years and locality asked are the question's, not the fact's.
+        # "HP có 41 phòng thí nghiệm VILAS, còn HD thì sao?": the whole message is searched, but the years and the
+        # locality asked are those after "còn", not the fact's ("giai đoạn đó" keeps the fact's years).
         _, asked = contrast
-        asked_slots = _build(raw, asked, instructions)
         locality, other_place = _locality(asked)
         if locality or other_place:
             question = replace(question, locality=locality, other_place=other_place)
-        if asked_slots.years and not lexicon().year_back_reference.search(asked):
-            question = replace(question, years=asked_slots.years, period=asked_slots.period)
+        years, period = _years(asked)
+        if years and not lexicon().year_back_reference.search(asked):
+            question = replace(question, years=years, period=period)
         return question
     if previous is not None:
         resolved = _resolve(question, previous)
