@@ -126,10 +126,9 @@ def parse(raw: str, previous: Question | None = None) -> Question:
         raise ValueError("question is empty")
     text, instructions = _clean(raw)
     question = _build(raw, text, instructions)
-    if previous is None and (contrast := lexicon().split_contrast(text)) is not None:
+    if previous is None and (asked := lexicon().contrasted(text)) is not None:
         # "HP có 41 phòng thí nghiệm VILAS, còn HD thì sao?": the whole message is searched, but the years and the
         # locality asked are those after "còn", not the fact's ("giai đoạn đó" keeps the fact's years).
-        _, asked = contrast
         locality, other_place = _locality(asked)
         if locality or other_place:
             question = replace(question, locality=locality, other_place=other_place)

@@ -137,21 +137,21 @@ class Lexicon:
         question = " ".join(k.strip() for k in kept if k.strip())
         return (question or text.strip()), instructions
 
-    def split_contrast(self, text: str) -> tuple[str, str] | None:
-        """ "Premise, còn … ?" as (the premise, the question from its opener on), or None. The premise must state
-        something (three words at least) and, typed without accents, the question must say "thì". `text` must be
-        normalized already: folding keeps its offsets."""
+    def contrasted(self, text: str) -> str | None:
+        """Of "premise, còn … ?", the question from its opener on, or None. The premise must state something (three
+        words at least) and, typed without accents, the question must say "thì". `text` must be normalized already:
+        folding keeps its offsets."""
         accentless = looks_accentless(text)
         prepared = fold(text) if accentless else text.lower()
         for match in self.contrast_opener.finditer(prepared):
-            premise, asked = text[: match.start()].rstrip(" ,;:-–."), text[match.start() :].strip()
+            premise = text[: match.start()]
             after = prepared[match.end() :]
             stop = self.contrast_stop.folded if accentless else self.contrast_stop.accented
             if len(re.findall(r"\w+", premise)) < 3 or stop.match(after) or re.match(r"\s*\d", after):
                 continue
             if accentless and not re.search(r"\bthi\b", after):
                 continue
-            return premise, asked
+            return text[match.start() :].strip()
         return None
 
     def _split_labels(self, text: str) -> tuple[str, list[str]]:

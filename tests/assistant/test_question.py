@@ -186,7 +186,7 @@ def test_a_fact_then_còn_asks_for_the_slots_after_còn(typed: str, locality: st
     ],
 )
 def test_còn_as_still_or_con_as_a_noun_is_no_contrast(typed: str) -> None:
-    assert lexicon().split_contrast(parse(typed).text) is None
+    assert lexicon().contrasted(parse(typed).text) is None
 
 
 def test_another_locality_for_the_same_years_is_the_previous_question_there() -> None:
@@ -209,3 +209,8 @@ def test_another_locality_for_the_same_years_is_the_previous_question_there() ->
 )
 def test_a_question_about_the_moment_says_so(typed: str, now: bool) -> None:
     assert ("now" in parse(typed).intents) is now
+
+
+def test_the_question_after_a_fact_starts_at_còn() -> None:
+    text = parse("Hải Phòng có 41 phòng thí nghiệm đạt chuẩn VILAS, còn Hải Dương thì sao?").text
+    assert lexicon().contrasted(text) == "còn Hải Dương thì sao?"
