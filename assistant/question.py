@@ -243,7 +243,7 @@ def _content_words(text: str) -> list[str]:
 
 _FUNCTION_WORDS = set(
     "con the vay thi sao nao gi ai la co khong nhung cac cua va voi o tai trong nhu ra duoc se da dang nam giai doan "
-    "thoi ky nhiem ky den toi thanh pho tinh muc tieu chi tieu nay do tren ay kia hay cho biet ben phia rieng a".split()
+    "thoi ky nhiem ky den toi thanh pho tinh muc tieu chi tieu nay do tren ay kia hay cho biet ben phia rieng a cu".split()
 )
 
 
@@ -318,15 +318,21 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
     words = _content_words(turn.text)
     previous_words = set(_content_words(previous.text))
     short = len(re.findall(r"\w+", turn.text)) <= _SHORT_TURN
-    back = _BACK_REFERENCE.search(fold(turn.text)) is not None
+    back = lex.back_reference.search(turn.text) is not None
     same_thing = bool(words) and set(words) <= previous_words
-    if not (opens or not words or (short and len(words) <= 2) or back or same_thing):
+    new_place = turn.locality or turn.other_place
+    asks_role = bool({"lead", "support", "deadline", "output", "document"} & set(turn.intents))
+    # "Hải Dương năm 2024 đạt bao nhiêu?" after Hải Phòng's figure; "Kết quả cụ thể phải làm được gì?" after who
+    # leads a task: the turn changes the locality, or asks another field of the same task, and names little else.
+    other_place = bool(new_place) and new_place != previous.locality and len(_new_topic(words, previous_words, new_place)) <= 1
+    same_task = asks_role and previous.asks_ownership and len([w for w in words if w not in previous_words]) <= 2
+    if not (opens or not words or (short and len(words) <= 2) or back or same_thing or other_place or same_task):
         return None
+    turn = _with_years_pointed_at(turn, previous)
     subject = _subject(turn.text) if opens else turn.text
     subject_words = _content_words(subject)
     new_words = [w for w in subject_words if w not in previous_words]
-    new_place = turn.locality or turn.other_place
-    asks_role = bool({"lead", "support", "deadline", "output", "document"} & set(turn.intents))
+    document = _document_named(subject)
     if "document" in turn.intents and len(new_words) <= 2:
         # "con số đó ở văn kiện nào?": where the last answer is written; what is searched is the last question.
         resolved = _build(turn.raw, previous.text, turn.instructions, followup=True)
@@ -334,10 +340,15 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
             resolved, intent="document", intents=("document", *resolved.intents),
             rewritten=f"{previous.text.rstrip(' ?')} — nằm ở văn kiện nào?",
         )
-    if (turn.years or turn.period) and not subject_words:
-        text = _swap_years(previous.text, turn)  # "Còn năm 2028 thì sao?"
-    elif new_place and not [w for w in subject_words if w not in fold(new_place).split()]:
-        text = _swap_locality(previous.text, new_place)  # "Thế còn Hải Dương?"
+    if (turn.years or turn.period) and not [w for w in subject_words if w not in lex.time_words]:
+        text = _swap_years(previous.text, turn)  # "Còn năm 2028 thì sao?", "thế năm cuối nhiệm kỳ 2030?"
+    elif new_place and len(_new_topic(subject_words, previous_words, new_place)) <= 1 and not asks_role:
+        text = _swap_locality(previous.text, new_place)  # "Thế còn Hải Dương?", "Hải Dương năm 2024 đạt bao nhiêu?"
+        if (turn.years or turn.period) and (turn.years, turn.period) != (previous.years, previous.period):
+            text = _swap_years(text, turn)
+    elif document is not None and not asks_role and not _new_topic(new_words, set(), "", document.group(0)):
+        # "thế Báo cáo chính trị thì đặt bao nhiêu?": the last question, of the document this turn names.
+        text = _swap_document(previous.text, subject[document.start() : document.end()])
     elif opens and _AGENCY_START.match(subject) and not asks_role:
         # "còn Sở Xây dựng thì sao?": the same question of that agency, or, when the last one named none, the last
         # question with the agency in it (its part in that task).
@@ -359,10 +370,37 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
     return resolved
 
 
-_BACK_REFERENCE = re.compile(
-    r"\b(?:nam|chi tieu|nhiem vu|con so|so lieu|de an|du an|ke hoach|giai doan|noi dung|van kien|muc tieu|"
-    r"cong trinh|chuong trinh|viec|linh vuc|nganh) (?:do|nay|ay|tren|kia)\b"
-)
+def _new_topic(words: list[str], previous_words: set[str], place: str, document: str = "") -> list[str]:
+    """The words of a turn that name something the previous question did not: not the locality or document it
+    swaps in, nor how a document states a figure ("đặt", "ghi", "mức")."""
+    swapped = set(fold(f"{place} {document}").split()) | lexicon().stating_words
+    return [w for w in words if w not in previous_words and w not in swapped]
+
+
+def _with_years_pointed_at(turn: Question, previous: Question) -> Question:
+    """ "năm đó", "giai đoạn này" written as the years of the previous turn: "riêng thu nội địa năm đó" → "… năm
+    2026"."""
+    pointer = lexicon().year_back_reference.search(turn.text)
+    if pointer is None or not (previous.years or previous.period):
+        return turn
+    span = f"giai đoạn {previous.period[0]} - {previous.period[1]}" if previous.period else "năm " + " ".join(sorted(previous.years))
+    return _build(turn.raw, turn.text[: pointer.start()] + span + turn.text[pointer.end() :], turn.instructions)
+
+
+def _document_named(text: str) -> re.Match | None:
+    """Where a text names a document; read folded, as the aliases are written (the text keeps its length)."""
+    return lexicon().document_named.folded.search(fold(text).lower())
+
+
+def _swap_document(text: str, document: str) -> str:
+    """The previous question asked of another document: its own document name, if any, replaced."""
+    found = _document_named(text)
+    if found is not None:
+        before = re.sub(r"(?:\b(?:theo|trong|của|tại|ở|theo)\s+)$", "", text[: found.start()], flags=re.I)
+        rest = re.sub(r"^\s+(?:[IVX]+|\d+(?:-NQ/TW)?)(?!\w)", "", text[found.end():])  # "Đại hội I", "Nghị quyết 30"
+        text = f"{before} {rest}".strip(" ,")
+    return f"Theo {document}, {text[:1].lower()}{text[1:]}"
+
 
 
 def _swap_agency(text: str, agency: str) -> str:

@@ -68,6 +68,11 @@ class Lexicon:
     followup_opener: PhraseSet
     followup_closer: PhraseSet
     year_back_reference: PhraseSet
+    back_reference: PhraseSet
+    stating_words: frozenset[str]
+    time_words: frozenset[str]
+    document_aliases: dict[str, tuple[str, ...]]
+    document_named: PhraseSet
     list_request: PhraseSet
     other_places: tuple[str, ...]
     contrast_opener: re.Pattern
@@ -111,10 +116,23 @@ class Lexicon:
         for _ in range(6):
             before = stripped
             stripped = self.courtesy_lead.sub("", stripped, count=1).lstrip(" ,:;!.-")
-            stripped = self.courtesy_tail.sub(r"\1", stripped).rstrip(" ,")
+            stripped = self._drop_tail(stripped)
             if stripped == before:
                 break
         return stripped if re.search(r"\w", stripped) else text.strip()
+
+    def _drop_tail(self, text: str) -> str:
+        """The closing particles removed, but a demonstrative that points back ("riêng thu nội địa năm đó?") kept
+        with its noun."""
+        match = self.courtesy_tail.search(text)
+        if match is None:
+            return text
+        head, first = text[: match.start()], match.group(0).strip(" ,?.!").split()[0]
+        if self.back_reference.search(f"{head.split()[-1] if head.split() else ''} {first}"):
+            if not match.group(0).strip(" ,?.!")[len(first):].strip():
+                return text
+            return f"{head} {first}{match.group(1)}"
+        return f"{head}{match.group(1)}".rstrip(" ,")
 
     def split_instructions(self, text: str) -> tuple[str, list[str]]:
         """The question, and the clauses that instruct the assistant: each runs from its opening phrase to the end of
@@ -193,6 +211,10 @@ def _edge_pattern(phrases: list[str], lead: bool, accented_only: frozenset[str] 
     return re.compile(rf"(?:[\s,]+(?:{alternatives})(?!\w))+\s*([?.!]*)\s*$", re.IGNORECASE)
 
 
+def _folded_words(phrases: list[str]) -> frozenset[str]:
+    return frozenset(word for phrase in phrases for word in fold(phrase).split())
+
+
 def _contrast_opener(openers: list[str]) -> re.Pattern:
     """An opener after a clause: behind a comma, semicolon, dash or full stop, or a plain space ("… 41 PTN còn HD
     thì sao"), in the accented (lower-cased) and the folded form."""
@@ -216,6 +238,14 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         followup_opener=PhraseSet.of(followup["openers"], r"^\s*", r"[\s,]*"),
         followup_closer=PhraseSet.of(followup["closers"], r"[\s,]*", r"\s*[?.!]*\s*$"),
         year_back_reference=PhraseSet.of(followup["year_back_references"]),
+        back_reference=PhraseSet.of(
+            [f"{noun} {word}" for noun in followup["pointing_nouns"] for word in followup["demonstratives"]]
+        ),
+        stating_words=_folded_words(followup["stating"]),
+        time_words=_folded_words(followup["time_words"]),
+        document_aliases={kind: tuple(aliases) for kind, aliases in data["documents"].items()},
+        # a follow-up names a document by an alias or by its kind alone ("thế báo cáo chính trị thì sao?")
+        document_named=PhraseSet.of([a for aliases in data["documents"].values() for a in aliases] + list(data["documents"])),
         list_request=PhraseSet.of(data["requests"]["list"]),
         other_places=tuple(data["places"]["others"]),
         contrast_opener=_contrast_opener(data["contrast"]["openers"]),

@@ -58,6 +58,8 @@ def _ends_sentence(text: str) -> bool:
     return text.endswith(_TERMINAL)
 
 
+# A word no heading or phrase ends with: the line breaks inside the phrase.
+_OPEN_END = re.compile(r"(?<!\w)(?:của|và|với|các|những|cho|trong|để|theo|về|tại|từ|đến|trên|hoặc|nhằm|bằng|vào)$")
 _SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-ZĐÀ-Ỹ]")
 
 
@@ -389,8 +391,10 @@ def _place_line(builder: _Builder, line: _Line) -> None:
         if is_uppercase(top.text) and is_uppercase(line.text) and not _LIST_START.match(line.text):
             builder.extend_heading(line.text)
             return
-        # "… trung thành với Tổ quốc và mục tiêu" / "“Độc lập dân tộc …”": a quotation runs on like a lowercase word.
-        if (line.text[0].islower() or line.text[0] in "“\"") and not _ends_sentence(top.text):
+        # "… trung thành với Tổ quốc và mục tiêu" / "“Độc lập dân tộc …”": a quotation runs on like a lowercase word,
+        # and so does any line after one ending in a word no phrase ends with ("… đường lối, chủ trương của").
+        opens_on = line.text[0].islower() or line.text[0] in "“\"" or _OPEN_END.search(top.text) is not None
+        if opens_on and not _ends_sentence(top.text):
             # A hard-wrapped numbered line that runs on into a full sentence is a list paragraph, not a heading.
             runs_on = _holds_sentence_end(line.text) or len(top.text) + len(line.text) > 300
             if top.kind in _NUMBERED and not top.bold and runs_on:

@@ -5,22 +5,10 @@ from __future__ import annotations
 
 import re
 
+from ingest.lexicon import lexicon
 from ingest.normalize import fold
 
-# How users name each kind of document; checked longest first so "chương trình hành động thực hiện nghị
-# quyết đại hội" names the programme, not the resolution.
-_KIND_ALIASES = {
-    "chương trình hành động": ["chuong trinh hanh dong", "cthd", "ctr/tu"],
-    "báo cáo chính trị": ["bao cao chinh tri", "bcct"],
-    "kế hoạch": ["ke hoach cua ban thuong vu", "ke hoach thuc hien nghi quyet 30", "ke hoach nq30", "ke hoach nq 30",
-                 "nghi quyet 30", "nq 30", "nq30", "30-nq/tw", "ke hoach"],
-    # A bare "Đề án" followed by what it does ("Đề án được xây dựng ...", "Đề án đặt mục tiêu ...") is the Đề án of
-    # the corpus; "Đề án nâng cao năng lực ..." names another one, which the programme's tasks cite.
-    "đề án": ["de an xay dung", "de an cnxh", "theo de an", "trong de an", "cua de an", "de an nay", "de an mo hinh",
-              *(f"de an {verb}" for verb in ("duoc", "dat", "de ra", "yeu cau", "xac dinh", "neu", "muon", "huong", "co"))],
-    "nghị quyết": ["nghi quyet dai hoi", "nq dai hoi", "nq dh", "nghi quyet dh", "dai hoi quyet nghi"],
-}
-
+# The verb that ends an alias such as "đề án đặt" (lexicon.toml [documents]): the name is over there.
 _ALIAS_VERBS = {"duoc", "dat", "ra", "cau", "dinh", "neu", "muon", "huong", "co"}
 _NO_RUN_ON = re.compile("")
 
@@ -39,7 +27,7 @@ class DocumentNames:
         for doc_id, entry in documents.items():
             by_kind.setdefault(entry["info"]["kind"], []).append(doc_id)
         aliases = sorted(
-            ((alias, kind) for kind, names in _KIND_ALIASES.items() for alias in names), key=lambda item: -len(item[0])
+            ((alias, kind) for kind, names in lexicon().document_aliases.items() for alias in names), key=lambda item: -len(item[0])
         )
         self._patterns: list[tuple[re.Pattern, re.Pattern, list[str]]] = [
             (

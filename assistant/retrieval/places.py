@@ -57,11 +57,13 @@ def leaf_heading(chunk: Chunk) -> str:
 
 
 def passage_place(chunk: Chunk, sentence: str | None = None) -> str | None:
-    """The locality a passage, or one sentence of it, is about, read with the heading right above it; when those
+    """The locality a passage, or one sentence of it, is about: the sentence's own, else read with the heading right above it; when those
     name neither, the nearest heading further up that names one ("2. Kết quả thực hiện các chỉ tiêu Đại hội XVII
     Đảng bộ tỉnh Hải Dương" over "2.1. Các chỉ tiêu kinh tế - xã hội")."""
     own = f"{leaf_heading(chunk)} {chunk.text if sentence is None else sentence}"
-    for text in (own, *reversed(chunk.section.split(" > ")[:-1])):
+    # A sentence that names one of them is about it, whatever its heading names: "…; Hải Dương năm 2024 đạt 69,48
+    # điểm" under a heading on "thành phố Hải Phòng và tỉnh Hải Dương".
+    for text in ([sentence] if sentence else []) + [own, *reversed(chunk.section.split(" > ")[:-1])]:
         named = _places_named(text)
         if any(named):
             return one_place(*named)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer_types import Answer, Citation
 from assistant.asking import ASKS_LIST, asks_quantity
 from assistant.enumerations import Enumeration, enumerations
@@ -16,6 +18,10 @@ from ingest.normalize import fold, folded_tokens
 
 # A list whose items are passages of their own is the answer when its heading covers this much of the question.
 LIST_HEADING_COVERAGE = 0.6
+# ... or when the headings above cover it and the question holds this share of the heading's own words.
+LEAF_WORDS_ASKED = 0.6
+LIST_PATH_COVERAGE = 0.5  # dev: the same at 0.4, 0.5 and 0.6
+_NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s*")
 MAX_LISTED_ITEMS = 8
 # Choosing among the lists of the passages read: how many passages are read, how much a lower rank costs, how well
 # the announcing words must match the question (LIST_INTRO_MATCH was chosen on the dev split; the others are set,
@@ -63,17 +69,18 @@ class ListRoute(PassageReader):
             if chunk.kind != "paragraph" or not ITEM_START.match(chunk.text):
                 continue
             leaf = leaf_heading(chunk)
-            heading_coverage = self.coverage(wanted, leaf)
-            if heading_coverage < max(LIST_HEADING_COVERAGE, best_coverage - 0.1):
+            if not self.heading_asked(wanted, self.title(chunk.doc_id), chunk.section, best_coverage):
                 continue
-            items = [
-                (c, text)
-                for c in index.chunks
-                if c.doc_id == chunk.doc_id and c.section == chunk.section and c.kind == "paragraph" and ITEM_START.match(c.text)
-                # a passage may hold more than one item: "(1) ...\n(2) ..." when the items are short
-                for text in ITEM_SPLIT.split(c.text)
-                if ITEM_START.match(text)
-            ]
+            items, seen = [], set()
+            for c in index.chunks:
+                if c.doc_id != chunk.doc_id or c.section != chunk.section or c.kind != "paragraph":
+                    continue
+                # a passage may hold more than one item ("(1) ...\n(2) ..." when the items are short), or open with
+                # the end of the item before
+                for text in ITEM_SPLIT.split(c.text):
+                    if ITEM_START.match(text) and text not in seen:
+                        seen.add(text)
+                        items.append((c, text))
             if len(items) < 2:
                 continue
             wanted_item = question.ordinal
@@ -98,6 +105,17 @@ class ListRoute(PassageReader):
             answer = lead + "\n" + "\n".join(parts)
             return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5], route="list")
         return None
+
+    def heading_asked(self, wanted: set[str], title: str, section: str, best_coverage: float) -> bool:
+        """Whether a section's heading says what the question asks for: it covers the question; or the headings
+        above it do, and the question holds the heading's own words ("II. Nguyên tắc" under the Đề án's title,
+        asked "Nêu các nguyên tắc xây dựng CNXH … tại Hải Phòng")."""
+        leaf = section.rsplit(" > ", 1)[-1]
+        if self.coverage(wanted, leaf) >= max(LIST_HEADING_COVERAGE, best_coverage - 0.1):
+            return True
+        own = {t for t in folded_tokens(_NUMBERING.sub("", leaf)) if "_" not in t}
+        asked = len(own & wanted) / len(own) if own else 0.0
+        return asked >= LEAF_WORDS_ASKED and self.coverage(wanted, f"{title} {section}") >= LIST_PATH_COVERAGE
 
     def announced_list(self, query: str, question: Question, hits: list[Hit], best_coverage: float) -> Answer | None:
         """ "Nêu các nhóm tiêu chí …": a list asked, and among the passages read, the list whose announcing words

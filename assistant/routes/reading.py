@@ -30,6 +30,8 @@ NAMED_MARGIN = 0.15
 CITED_SOURCE_MARGIN = 0.3
 # A title ("PHỤ LỤC 4 KỊCH BẢN TĂNG TRƯỞNG ...") is a poor quote: its coverage counts this much.
 TITLE_FACTOR = 0.5
+# "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI): …": the words a series of clauses is about.
+_LABEL = re.compile(r"^([^:;.]{3,90}?):\s")
 _INTRODUCES = re.compile(r"\b(?:la|gom|bao gom|nhu sau|sau day)\s*:?\s*$")
 
 
@@ -100,14 +102,15 @@ class SentenceRanker(PassageReader):
         scored: list[Scored] = []
         for rank, hit in enumerate(hits):
             sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
-            for sentence in sentences:
+            for sentence, label in zip(sentences, clause_labels(sentences)):
                 if len(sentence) < 12:
                     continue
                 # The heading right above a passage labels it ("I. NHẤT TRÍ CHỦ ĐỀ ĐẠI HỘI ... LÀ:"); those further up
                 # are the chapter, shared by hundreds of sentences.
                 leaf = leaf_heading(hit.chunk)
                 context = f"{leaf} {sentence}"
-                coverage = (1 - HEADING_SHARE) * self.coverage(wanted, sentence) + HEADING_SHARE * self.coverage(wanted, context)
+                own = self.coverage(wanted, f"{label} {sentence}" if label else sentence)
+                coverage = (1 - HEADING_SHARE) * own + HEADING_SHARE * self.coverage(wanted, f"{label} {context}")
                 if _INTRODUCES.search(fold(leaf)):
                     # "CHỦ ĐỀ ĐẠI HỘI ... LÀ:" is the first half of the sentence under it.
                     coverage = max(coverage, self.coverage(wanted, context))
@@ -119,6 +122,21 @@ class SentenceRanker(PassageReader):
                 scored.append(Scored(sentence, hit, rank, coverage, score))
         scored.sort(key=lambda s: -s.score)
         return scored
+
+
+def clause_labels(sentences: list[str]) -> list[str]:
+    """What each clause of a labelled series is about: in "Chỉ số PCI: Hải Phòng … xếp thứ nhất; Hải Dương năm 2024
+    đạt 69,48 điểm …", the clause after the semicolon is about the PCI too. A label that names a locality ("Hải
+    Phòng: …; Hải Dương: …") is no topic."""
+    labels, label = [], ""
+    for sentence in sentences:
+        labels.append(label)
+        opening = _LABEL.match(sentence)
+        if opening and place_of(opening.group(1)) is None:
+            label = opening.group(1)
+        if not sentence.rstrip().endswith(";"):
+            label = ""
+    return labels
 
 
 def states_figure(item: Scored) -> bool:

@@ -492,3 +492,23 @@ def test_a_figure_only_the_other_locality_has_is_no_answer(answerer) -> None:
     """Only Hải Phòng's land recovery (58.213 tổ chức, cá nhân) is stated: Hải Dương's is not in the documents."""
     result = answerer.ask("Giai đoạn 2021-2024 tỉnh Hải Dương thu hồi đất của bao nhiêu tổ chức, cá nhân?")
     assert result.abstained and "58.213" not in result.answer
+
+
+def test_a_clause_after_a_semicolon_is_about_the_label_that_opened_its_series() -> None:
+    from assistant.routes.reading import clause_labels
+
+    sentences = [
+        "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI): Hải Phòng năm 2024 đạt 78,84 điểm;",
+        "Hải Dương năm 2024 đạt 69,48 điểm.",
+        "Hải Phòng: 475 trường đạt chuẩn;",
+        "Hải Dương: 687 trường.",
+    ]
+    assert clause_labels(sentences) == ["", "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)", "", ""]
+
+
+def test_the_items_under_a_heading_the_question_names_are_listed_in_order(answerer) -> None:
+    """ "II. Nguyên tắc" covers little of the question on its own; the headings above it cover the rest."""
+    result = answerer.ask("Nêu các nguyên tắc xây dựng Chủ nghĩa xã hội gắn với con người Xã hội chủ nghĩa tại Hải Phòng.")
+    assert result.route == "list" and not result.abstained
+    numbers = [line.split(".")[0].lstrip("- ") for line in result.answer.splitlines()[1:]]
+    assert numbers[:4] == ["1", "2", "3", "4"]

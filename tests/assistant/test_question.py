@@ -214,3 +214,38 @@ def test_a_question_about_the_moment_says_so(typed: str, now: bool) -> None:
 def test_the_question_after_a_fact_starts_at_còn() -> None:
     text = parse("Hải Phòng có 41 phòng thí nghiệm đạt chuẩn VILAS, còn Hải Dương thì sao?").text
     assert lexicon().contrasted(text) == "còn Hải Dương thì sao?"
+
+
+@pytest.mark.parametrize(
+    ("turn", "understood"),
+    [
+        ("Hải Dương năm 2024 đạt bao nhiêu?", "Tỷ lệ hộ đạt gia đình văn hóa của tỉnh Hải Dương năm 2024 là bao nhiêu?"),
+        ("Còn Hải Dương năm 2023 thì sao?", "Tỷ lệ hộ đạt gia đình văn hóa của tỉnh Hải Dương năm 2023 là bao nhiêu?"),
+    ],
+)
+def test_another_locality_without_an_opener_is_the_previous_question_there(turn: str, understood: str) -> None:
+    history = [{"role": "user", "content": "Tỷ lệ hộ đạt gia đình văn hóa của Hải Phòng năm 2024 là bao nhiêu?"}]
+    assert parse_turns(turn, history).text == understood
+
+
+def test_another_document_named_asks_the_previous_question_of_it() -> None:
+    history = [{"role": "user", "content": "Nghị quyết Đại hội I đặt tỷ lệ đô thị hóa năm 2030 là bao nhiêu?"}]
+    resolved = parse_turns("thế báo cáo chính trị thì đặt bao nhiêu?", history)
+    assert resolved.text == "Theo báo cáo chính trị, đặt tỷ lệ đô thị hóa năm 2030 là bao nhiêu?"
+
+
+def test_the_year_pointed_back_to_is_written_out_not_dropped_as_a_particle() -> None:
+    history = [{"role": "user", "content": "Thu ngân sách nhà nước trên địa bàn năm 2026 là bao nhiêu?"}]
+    resolved = parse_turns("Thế còn riêng thu nội địa năm đó?", history)
+    assert "thu nội địa năm 2026" in resolved.text and resolved.years == {"2026"}
+
+
+def test_another_field_of_the_same_task_without_an_opener_keeps_the_task() -> None:
+    history = [{"role": "user", "content": "Ai chủ trì xây dựng căn cứ hậu phương số 2 khu vực phòng thủ thành phố?"}]
+    resolved = parse_turns("Kết quả cụ thể phải làm được gì?", history)
+    assert "căn cứ hậu phương số 2" in resolved.text and resolved.intent == "output"
+
+
+def test_a_change_of_year_in_time_words_changes_only_the_year() -> None:
+    history = [{"role": "user", "content": "Tổng vốn đầu tư trên địa bàn năm 2027 là bao nhiêu?"}]
+    assert parse_turns("thế năm cuối nhiệm kỳ 2030 thì sao?", history).text == "Tổng vốn đầu tư trên địa bàn năm 2030 là bao nhiêu?"

@@ -258,3 +258,12 @@ def test_numbered_line_that_runs_on_into_a_new_sentence_is_a_list_paragraph():
     assert block.text.startswith("5.11. Chính sách khen thưởng")
     assert "dự kiến kinh phí 1 năm khoảng 12,7 tỷ đồng (những năm tổ chức Đại hội Thể thao toàn quốc)" in block.text
     assert block.section == ["5. Củng cố, phát huy phẩm chất, năng lực con người"]
+
+
+def test_a_numbered_item_broken_after_a_word_no_phrase_ends_with_is_a_paragraph(parsed_corpus):
+    """ "3. Phát huy … đường lối, chủ trương của" / "Đảng, với thực tiễn …": the line broke inside the phrase, so the
+    item is no heading over the rest of the principles."""
+    doc = parsed_corpus["de-an-cnxh"]
+    assert not [path for path in doc.sections if path[-1].endswith("chủ trương của")]
+    principles = [b.text for b in doc.blocks if b.section and b.section[-1] == "II. Nguyên tắc"]
+    assert any(text.startswith("3. ") and "thực tiễn đất nước và thành phố" in text for text in principles)

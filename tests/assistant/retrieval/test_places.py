@@ -37,3 +37,10 @@ def test_the_nearest_heading_naming_a_locality_places_a_table_row(index) -> None
 def test_a_period_stands_for_each_of_its_years() -> None:
     assert spanned_years("giai đoạn 2026 - 2030", set()) == {"2026", "2027", "2028", "2029", "2030"}
     assert spanned_years("hằng năm", {"2027"}) == {"2027"}
+
+
+def test_a_sentence_naming_one_locality_is_about_it_whatever_its_heading_names(index) -> None:
+    passage = next(c for c in index.chunks if "Hải Dương năm 2023 đạt 68,68 điểm" in c.text)
+    assert "Hải Phòng và tỉnh Hải Dương" in passage.section
+    assert passage_place(passage, "Hải Dương năm 2024 đạt 69,48 điểm tăng 0,8 điểm.") == "hai duong"
+    assert passage_place(passage, "Chỉ số PCI: Hải Phòng năm 2024 đạt 78,84 điểm;") == "hai phong"
