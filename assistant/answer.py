@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from assistant.answer_types import Answer
-from assistant.question import Question, parse_turns, readings
+from assistant.conversation import parse_turns, readings
+from assistant.question import Question
 from assistant.retrieval.retriever import Retriever
 from assistant.routes.base import Route, Turn, abstain
 from assistant.routes.lists import ListRoute
