@@ -23,6 +23,7 @@ from assistant.answer_types import Answer
 from assistant.figures import figures
 from assistant.question import Question, periods
 from assistant.retrieval.places import passage_place, spanned_years
+from ingest.deadlines import parse_deadline
 from ingest.normalize import fold, folded_tokens
 from ingest.patterns import PERIOD, YEAR
 
@@ -30,7 +31,7 @@ MODEL_FILE = "answerability.json"
 FEATURES = (
     "bias_route_passages", "route_registry", "route_list", "route_document", "route_agency_tasks",
     "intent_figure", "intent_ownership", "intent_list", "intent_definition", "intent_now",
-    "coverage", "dense_similarity", "rare_coverage", "quote_coverage",
+    "coverage", "dense_similarity", "rare_coverage", "quote_coverage", "pair_coverage",
     "names_missing", "counted_missing", "office_holder_missing", "narrower_target", "no_figure_for_quantity",
     "unknown_words", "unknown_acronyms",
     "years_asked", "years_agree", "period_exact", "other_years_only", "locality_mismatch",
@@ -50,7 +51,8 @@ def features(question: Question, answer: Answer, retriever) -> dict[str, float]:
     wanted = retriever.wanted_tokens(question.text)
     weights = {t: retriever.idf(t) for t in wanted}
     total = sum(weights.values()) or 1.0
-    rare = sorted(wanted, key=lambda t: (-weights[t], t))[:3]  # ties in a fixed order, not set order
+    rare = sorted(wanted, key=lambda t: (-weights[t], t))[:3]
+    pairs = {t: w for t, w in weights.items() if "_" in t}  # ties in a fixed order, not set order
     quote_years = spanned_years(" ".join(c.quote for c in answer.citations), set())
     asked_years = set(question.years)
     stated_periods = periods(cited)
@@ -72,6 +74,8 @@ def features(question: Question, answer: Answer, retriever) -> dict[str, float]:
         "dense_similarity": doubts.get("dense_similarity", 0.9),
         "rare_coverage": sum(t in have for t in rare) / max(len(rare), 1),
         "quote_coverage": sum(w for t, w in weights.items() if t in have) / total,
+        # "tai nạn lao động" answered by "tai nạn giao thông": the words are there, the pairs that name the thing not
+        "pair_coverage": sum(w for t, w in pairs.items() if t in have) / (sum(pairs.values()) or 1.0) if pairs else 1.0,
         "names_missing": doubts.get("names_missing", 0.0),
         "counted_missing": doubts.get("counted_missing", 0.0),
         "office_holder_missing": doubts.get("office_holder_missing", 0.0),
@@ -118,14 +122,22 @@ def passage_place_of(citation, retriever) -> str | None:
 def certainly_unanswered(question: Question, answer: Answer, retriever) -> bool:
     """Rules for what is certain: a province the question names that no cited passage mentions; a figure for other
     years or another period than the one asked; a figure led by a passage about the other locality (Hải Phòng asked,
-    Hải Dương's figure first)."""
+    Hải Dương's figure first); a question asking when, answered with no time."""
     if question.other_place is not None and fold(question.other_place) not in fold(_cited_text(answer) + " " + answer.answer):
         return True
     if question.asks_figure and question.locality and answer.citations:
         lead_place = passage_place_of(answer.citations[0], retriever)
         if lead_place is not None and lead_place != fold(question.locality):
             return True
+    if question.intent == "deadline" and not _states_time(answer.answer):
+        return True  # "Bến số 13 và 14 khi nào khởi công?" answered with who leads and how it is funded, but no when
     return question.asks_figure and not _years_fit(question, " ".join(c.quote for c in answer.citations))
+
+
+def _states_time(text: str) -> bool:
+    """A year, quarter or month, or "thường xuyên", "hằng năm", "đã hoàn thành": read as deadline cells are."""
+    deadline = parse_deadline(text)
+    return bool(deadline.year_from or deadline.quarter or deadline.recurring or deadline.yearly or deadline.done)
 
 
 def _years_fit(question: Question, stated: str) -> bool:

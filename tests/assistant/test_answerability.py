@@ -133,10 +133,24 @@ def test_the_period_asked_is_that_period_and_each_document_is_named(served) -> N
         "Năm 2027 kim ngạch xuất khẩu của Hải Phòng phải đạt bao nhiêu tỷ USD?",
         "Mục tiêu tăng trưởng GRDP của tỉnh Quảng Ninh giai đoạn 2026-2030 là bao nhiêu?",
         "Dự báo thời tiết Hải Phòng ngày mai?",
+        # the project is listed, with who leads it and how it is funded, but no time
+        "Bến số 13 và 14 của Cảng cửa ngõ quốc tế Lạch Huyện khi nào khởi công?",
     ],
 )
 def test_another_period_year_or_province_is_refused(served, question: str) -> None:
     assert served.ask(question).abstained
+
+
+def test_a_question_asking_when_is_answered_with_the_time(served) -> None:
+    result = served.ask("Dự án Công viên KH&CN phải hoàn thành khi nào?")
+    assert not result.abstained and "Quý IV năm 2027" in result.answer
+
+
+def test_a_follow_up_to_the_other_locality_quotes_its_clause_of_a_labelled_series(served) -> None:
+    history = [{"role": "user", "content": "Chỉ số PCI năm 2024 của Hải Phòng đạt bao nhiêu điểm?"},
+               {"role": "assistant", "content": "78,84 điểm"}]
+    result = served.ask("Còn Hải Dương năm đó được mấy điểm?", history)
+    assert not result.abstained and "69,48" in result.answer.split("[1]")[0]
 
 
 def test_who_leads_comes_first(served) -> None:
