@@ -24,6 +24,7 @@ from assistant.figures import figures
 from assistant.question import Question, periods
 from assistant.retrieval.places import passage_place, spanned_years
 from ingest.deadlines import parse_deadline
+from ingest.lexicon import lexicon
 from ingest.normalize import fold, folded_tokens
 from ingest.patterns import PERIOD, YEAR
 
@@ -35,7 +36,7 @@ FEATURES = (
     "names_missing", "counted_missing", "office_holder_missing", "narrower_target", "no_figure_for_quantity",
     "unknown_words", "unknown_acronyms",
     "years_asked", "years_agree", "period_exact", "other_years_only", "locality_mismatch",
-    "figure_present", "repeats_question", "content_words", "accentless", "followup",
+    "figure_present", "repeats_question", "neighbour_quoted", "content_words", "accentless", "followup",
 )
 
 
@@ -90,10 +91,22 @@ def features(question: Question, answer: Answer, retriever) -> dict[str, float]:
         "locality_mismatch": float(bool(asked_place) and bool(places) and asked_place not in places),
         "figure_present": float(bool(figures(answer.answer))),
         "repeats_question": repeated_figures(question.text, answer.citations[0].quote if answer.citations else ""),
+        "neighbour_quoted": neighbour_quoted(question.text, cited),
         "content_words": math.log1p(len(wanted)),
         "accentless": float(question.accentless),
         "followup": float(question.followup),
     }
+
+
+def neighbour_quoted(question: str, cited: str) -> float:
+    """Whether the answer quotes the indicator next to the one asked ("kim ngạch xuất khẩu" for "nhập khẩu"): the
+    question names a neighbour (lexicon data) the cited text lacks, and the cited text names the word it neighbours."""
+    asked, quoted = f" {' '.join(fold(question).lower().split())} ", f" {' '.join(fold(cited).lower().split())} "
+    for word, neighbour in lexicon().neighbours:
+        word, neighbour = f" {fold(word).lower()} ", f" {fold(neighbour).lower()} "
+        if neighbour in asked and neighbour not in quoted and word in quoted and word not in asked:
+            return 1.0
+    return 0.0
 
 
 def repeated_figures(question: str, quote: str) -> float:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant.enumerations import enumerations
 from assistant.figures import figure_list
+from ingest.lexicon import lexicon
 from ingest.normalize import fold
 
 SEED = 20261204
@@ -90,6 +91,26 @@ def _target_examples(targets, rng: random.Random) -> list[Example]:
         examples.append(Example(written.replace(when, f"của tỉnh {rng.choice(OTHER_PROVINCES)} {when}"), None, "target-place"))
         examples.append(Example(written.replace(label[0].lower() + label[1:], rng.choice(INVENTED_TOPICS)), None, "target-topic"))
     return examples
+
+
+def _neighbour_examples(positives: list[Example], chunks, rng: random.Random, limit: int = 80) -> list[Example]:
+    """ "Tỷ lệ … tai nạn lao động …" where the documents state "tai nạn giao thông": a figure question asked with one
+    word swapped for its neighbour (lexicon data), kept only where no passage writes the swapped phrase; the stated
+    indicator's figure is no answer."""
+    corpus = " ".join(fold(c.text).lower() for c in chunks)
+    examples = []
+    for positive in positives:
+        for word, neighbour in lexicon().neighbours:
+            found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", positive.question, re.IGNORECASE)
+            if found is None:
+                continue
+            swapped = positive.question[: found.start()] + neighbour + positive.question[found.end() :]
+            at = len(fold(positive.question[: found.start()]).split())
+            phrase = " ".join(fold(swapped).lower().split()[max(0, at - 1) : at + len(neighbour.split()) + 1])
+            if phrase not in corpus and swapped not in {e.question for e in examples}:
+                examples.append(Example(swapped, None, f"{positive.source}-neighbour"))
+            break
+    return rng.sample(examples, min(limit, len(examples)))
 
 
 def _stated_targets(targets) -> list[tuple[str, str, str | None]]:
@@ -233,6 +254,8 @@ def generate(registry, chunks) -> list[Example]:
     examples += _project_examples(registry.projects(), rng)
     examples += _agency_examples(registry, rng)
     examples += _passage_examples(chunks, rng)
+    figure_questions = [e for e in examples if e.source in ("target", "passage") and e.question != fold(e.question)]
+    examples += _neighbour_examples(figure_questions, chunks, rng)
     examples += _list_examples(chunks, rng)
     examples += [Example(q, None, "everyday") for q in EVERYDAY]
     return examples

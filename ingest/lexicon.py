@@ -73,6 +73,7 @@ class Lexicon:
     time_words: frozenset[str]
     document_aliases: dict[str, tuple[str, ...]]
     document_named: PhraseSet
+    neighbours: tuple[tuple[str, str], ...]
     list_request: PhraseSet
     other_places: tuple[str, ...]
     contrast_opener: re.Pattern
@@ -245,6 +246,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         time_words=_folded_words(followup["time_words"]),
         document_aliases={kind: tuple(aliases) for kind, aliases in data["documents"].items()},
         # a follow-up names a document by an alias or by its kind alone ("thế báo cáo chính trị thì sao?")
+        neighbours=tuple((stated, neighbour) for stated, neighbour in data["neighbours"]["pairs"]),
         document_named=PhraseSet.of([a for aliases in data["documents"].values() for a in aliases] + list(data["documents"])),
         list_request=PhraseSet.of(data["requests"]["list"]),
         other_places=tuple(data["places"]["others"]),
