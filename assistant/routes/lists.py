@@ -10,6 +10,7 @@ from assistant.enumerations import Enumeration, enumerations
 from assistant.question import Question
 from assistant.retrieval.hit import Hit
 from assistant.retrieval.places import leaf_heading
+from assistant.retrieval.query_forms import QUESTION_WORDS
 from assistant.routes.base import PassageReader, Turn
 from assistant.routes.reading import SentenceRanker
 from assistant.sentences import ITEM_SPLIT, ITEM_START, shortened, split_sentences
@@ -63,13 +64,15 @@ class ListRoute(PassageReader):
         if not ("list" in question.intents or ASKS_LIST.search(fold(query)) or counts):
             return None
         wanted = self.retriever.wanted_tokens(query)
+        typed = set(folded_tokens(query))
         index = self.retriever.index
-        for hit in hits[:3]:
+        named = index.names.mentioned_docs(query)
+        for hit in hits[:LIST_PASSAGES]:
             chunk = hit.chunk
-            if chunk.kind != "paragraph" or not ITEM_START.match(chunk.text):
+            if chunk.kind != "paragraph" or not ITEM_START.match(chunk.text) or (named and chunk.doc_id not in named):
                 continue
             leaf = leaf_heading(chunk)
-            if not self.heading_asked(wanted, self.title(chunk.doc_id), chunk.section, best_coverage):
+            if not self.heading_asked(wanted, typed, self.title(chunk.doc_id), chunk.section, best_coverage):
                 continue
             items, seen = [], set()
             for c in index.chunks:
@@ -106,15 +109,17 @@ class ListRoute(PassageReader):
             return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5], route="list")
         return None
 
-    def heading_asked(self, wanted: set[str], title: str, section: str, best_coverage: float) -> bool:
+    def heading_asked(self, wanted: set[str], typed: set[str], title: str, section: str, best_coverage: float) -> bool:
         """Whether a section's heading says what the question asks for: it covers the question; or the headings
-        above it do, and the question holds the heading's own words ("II. Nguyên tắc" under the Đề án's title,
-        asked "Nêu các nguyên tắc xây dựng CNXH … tại Hải Phòng")."""
+        above it do, and the question holds the heading's own words, as typed ("II. Nguyên tắc" under the Đề án's
+        title, asked "Nêu các nguyên tắc xây dựng CNXH … tại Hải Phòng"; "a) Các chỉ tiêu xây dựng Đảng")."""
         leaf = section.rsplit(" > ", 1)[-1]
         if self.coverage(wanted, leaf) >= max(LIST_HEADING_COVERAGE, best_coverage - 0.1):
             return True
+        # a pair with a framing word ("về xây", "đề ra" of "… mà Nghị quyết đề ra") is rare, not the topic
+        wanted = {t for t in wanted if not any(part in QUESTION_WORDS for part in t.split("_"))} or wanted
         own = {t for t in folded_tokens(_NUMBERING.sub("", leaf)) if "_" not in t}
-        asked = len(own & wanted) / len(own) if own else 0.0
+        asked = len(own & typed) / len(own) if own else 0.0
         return asked >= LEAF_WORDS_ASKED and self.coverage(wanted, f"{title} {section}") >= LIST_PATH_COVERAGE
 
     def announced_list(self, query: str, question: Question, hits: list[Hit], best_coverage: float) -> Answer | None:
