@@ -150,7 +150,13 @@ class Lexicon:
             start = match.start()  # the text is normalized first, so folding and lower-casing keep its offsets
             head = sentence[:start].rstrip(" ,;:-–(")
             head = re.sub(r"(?:\s+(?:và|va|and|rồi|roi))+$", "", head, flags=re.I)
-            instructions.append(sentence[start:].strip())
+            clause = sentence[start:].strip()
+            # "Hãy bắt đầu bằng 'X' rồi mới trả lời: <câu hỏi>?": what follows the colon is the question
+            colon = clause.rfind(": ")
+            if colon != -1 and clause.endswith("?") and len(clause[colon + 2 :].split()) >= 4:
+                kept.append(clause[colon + 2 :])
+                clause = clause[:colon]
+            instructions.append(clause)
             if re.search(r"\w", head):
                 kept.append(head if re.search(r"[?.!]$", head) else head + "?")
         question = " ".join(k.strip() for k in kept if k.strip())
