@@ -25,7 +25,7 @@ from assistant.question import Question, periods
 from assistant.retrieval.places import passage_place, spanned_years
 from ingest.deadlines import parse_deadline
 from ingest.lexicon import lexicon
-from ingest.normalize import fold, folded_tokens
+from ingest.normalize import fold, folded_tokens, looks_accentless, normalize
 from ingest.patterns import PERIOD, YEAR
 
 MODEL_FILE = "answerability.json"
@@ -52,8 +52,8 @@ def features(question: Question, answer: Answer, retriever) -> dict[str, float]:
     wanted = retriever.wanted_tokens(question.text)
     weights = {t: retriever.idf(t) for t in wanted}
     total = sum(weights.values()) or 1.0
-    rare = sorted(wanted, key=lambda t: (-weights[t], t))[:3]
-    pairs = {t: w for t, w in weights.items() if "_" in t}  # ties in a fixed order, not set order
+    rare = sorted(wanted, key=lambda t: (-weights[t], t))[:3]  # ties in a fixed order, not set order
+    pairs = {t: w for t, w in weights.items() if "_" in t}
     quote_years = spanned_years(" ".join(c.quote for c in answer.citations), set())
     asked_years = set(question.years)
     stated_periods = periods(cited)
@@ -101,9 +101,11 @@ def features(question: Question, answer: Answer, retriever) -> dict[str, float]:
 def neighbour_quoted(question: str, cited: str) -> float:
     """Whether the answer quotes the indicator next to the one asked ("kim ngạch xuất khẩu" for "nhập khẩu"): the
     question names a neighbour (lexicon data) the cited text lacks, and the cited text names the word it neighbours."""
-    asked, quoted = f" {' '.join(fold(question).lower().split())} ", f" {' '.join(fold(cited).lower().split())} "
+    # folded only when the question is typed without accents: folded, "nam" is also "năm" and "biển" is "biến"
+    form = (lambda t: fold(t).lower()) if looks_accentless(question) else (lambda t: normalize(t).lower())
+    asked, quoted = f" {' '.join(form(question).split())} ", f" {' '.join(form(cited).split())} "
     for word, neighbour in lexicon().neighbours:
-        word, neighbour = f" {fold(word).lower()} ", f" {fold(neighbour).lower()} "
+        word, neighbour = f" {form(word)} ", f" {form(neighbour)} "
         if neighbour in asked and neighbour not in quoted and word in quoted and word not in asked:
             return 1.0
     return 0.0
@@ -142,7 +144,7 @@ def certainly_unanswered(question: Question, answer: Answer, retriever) -> bool:
         lead_place = passage_place_of(answer.citations[0], retriever)
         if lead_place is not None and lead_place != fold(question.locality):
             return True
-    if question.intent == "deadline" and not _states_time(answer.answer):
+    if question.intent == "deadline" and not question.asks_figure and not _states_time(answer.answer):
         return True  # "Bến số 13 và 14 khi nào khởi công?" answered with who leads and how it is funded, but no when
     return question.asks_figure and not _years_fit(question, " ".join(c.quote for c in answer.citations))
 

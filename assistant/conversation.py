@@ -74,7 +74,7 @@ def _filled(text: str, previous: Question) -> str:
     filled = text[: pointer.start()] + span + text[pointer.end() :] if pointer else text
     extra = []
     if (document := _document_named(previous.text)) is not None and _document_named(filled) is None:
-        extra.append(f"theo {previous.text[document.start():document.end()]}")
+        extra.append(f"theo {previous.text[slice(*document)]}")
     if span and not YEAR_PHRASE.search(filled):
         extra.append(span)
     if previous.locality and previous.locality != "Hải Phòng" and not locality_of(filled)[0]:
@@ -100,7 +100,7 @@ def _content_words(text: str) -> list[str]:
 
 _FUNCTION_WORDS = set(
     "con the vay thi sao nao gi ai la co khong nhung cac cua va voi o tai trong nhu ra duoc se da dang nam giai doan "
-    "thoi ky nhiem ky den toi thanh pho tinh muc tieu chi tieu nay do tren ay kia hay cho biet ben phia rieng a cu".split()
+    "thoi ky nhiem ky den toi thanh pho tinh muc tieu chi tieu nay do tren ay kia hay cho biet ben phia rieng a cu dat".split()
 )
 
 
@@ -143,7 +143,7 @@ def _frame(previous: Question, turn: Question) -> str:
     own: "tầm nhìn 2045"), its locality and its question words."""
     parts = []
     if (document := _document_named(previous.text)) is not None:
-        parts.append(f"theo {previous.text[document.start():document.end()]}")
+        parts.append(f"theo {previous.text[slice(*document)]}")
     if turn.years or turn.period:
         pass
     elif previous.period:
@@ -164,6 +164,8 @@ def _frame(previous: Question, turn: Question) -> str:
 
 def _resolve(turn: Question, previous: Question) -> Question | None:
     """The follow-up as a question of its own, or None when the turn stands alone."""
+    if not re.search(r"\w", turn.text):
+        return None
     lex = lexicon()
     opens = bool(lex.followup_opener.search(turn.text)) or bool(lex.followup_closer.search(turn.text))
     words = _content_words(turn.text)
@@ -175,7 +177,7 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
     asks_role = bool({"lead", "support", "deadline", "output", "document"} & set(turn.intents))
     # "Hải Dương năm 2024 đạt bao nhiêu?" after Hải Phòng's figure; "Kết quả cụ thể phải làm được gì?" after who
     # leads a task: the turn changes the locality, or asks another field of the same task, and names little else.
-    other_place = bool(new_place) and new_place != previous.locality and len(_new_topic(words, previous_words, new_place)) <= 1
+    other_place = bool(new_place) and new_place != previous.locality and not _new_topic(words, previous_words, new_place)
     same_task = asks_role and previous.asks_ownership and len([w for w in words if w not in previous_words]) <= 2
     if not (opens or not words or (short and len(words) <= 2) or back or same_thing or other_place or same_task):
         return None
@@ -193,13 +195,13 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
         )
     if (turn.years or turn.period) and not [w for w in subject_words if w not in lex.time_words]:
         text = _swapyears_of(previous.text, turn)  # "Còn năm 2028 thì sao?", "thế năm cuối nhiệm kỳ 2030?"
-    elif new_place and len(_new_topic(subject_words, previous_words, new_place)) <= 1 and not asks_role:
+    elif new_place and len(_new_topic(subject_words, previous_words, new_place)) <= int(opens) and not asks_role:
         text = _swaplocality_of(previous.text, new_place)  # "Thế còn Hải Dương?", "Hải Dương năm 2024 đạt bao nhiêu?"
         if (turn.years or turn.period) and (turn.years, turn.period) != (previous.years, previous.period):
             text = _swapyears_of(text, turn)
-    elif document is not None and not asks_role and not _new_topic(new_words, set(), "", document.group(0)):
+    elif document is not None and not asks_role and not _new_topic(new_words, set(), "", subject[slice(*document)], stating=True):
         # "thế Báo cáo chính trị thì đặt bao nhiêu?": the last question, of the document this turn names.
-        text = _swap_document(previous.text, subject[document.start() : document.end()])
+        text = _swap_document(previous.text, subject[slice(*document)])
     elif opens and _AGENCY_START.match(subject) and not asks_role:
         # "còn Sở Xây dựng thì sao?": the same question of that agency, or, when the last one named none, the last
         # question with the agency in it (its part in that task).
@@ -221,10 +223,10 @@ def _resolve(turn: Question, previous: Question) -> Question | None:
     return resolved
 
 
-def _new_topic(words: list[str], previous_words: set[str], place: str, document: str = "") -> list[str]:
+def _new_topic(words: list[str], previous_words: set[str], place: str, document: str = "", stating: bool = False) -> list[str]:
     """The words of a turn that name something the previous question did not: not the locality or document it
-    swaps in, nor how a document states a figure ("đặt", "ghi", "mức")."""
-    swapped = set(fold(f"{place} {document}").split()) | lexicon().stating_words
+    swaps in, nor, asking another document, how a document states a figure ("đặt", "ghi", "mức")."""
+    swapped = set(fold(f"{place} {document}").lower().split()) | (lexicon().stating_words if stating else frozenset())
     return [w for w in words if w not in previous_words and w not in swapped]
 
 
@@ -238,17 +240,32 @@ def _with_years_pointed_at(turn: Question, previous: Question) -> Question:
     return build(turn.raw, turn.text[: pointer.start()] + span + turn.text[pointer.end() :], turn.instructions)
 
 
-def _document_named(text: str) -> re.Match | None:
-    """Where a text names a document; read folded, as the aliases are written (the text keeps its length)."""
-    return lexicon().document_named.folded.search(fold(text).lower())
+def _document_named(text: str) -> tuple[int, int] | None:
+    """Where a text names a document, without the preposition or verb some aliases carry ("theo Đề án", "Đề án
+    đặt"); read folded, as the aliases are written (folding keeps the text's length)."""
+    folded = fold(text).lower()
+    found = lexicon().document_named.folded.search(folded)
+    if found is None:
+        return None
+    words = list(re.finditer(r"\S+", folded[found.start() : found.end()]))
+    while len(words) > 2 and words[0].group(0) in _BEFORE_NAME:
+        words.pop(0)
+    while len(words) > 2 and words[-1].group(0) in _AFTER_NAME:
+        words.pop()
+    return found.start() + words[0].start(), found.start() + words[-1].end()
+
+
+# What an alias of lexicon.toml [documents] may carry around the name itself.
+_BEFORE_NAME = {"theo", "trong", "cua", "tai", "o"}
+_AFTER_NAME = {"duoc", "dat", "de", "ra", "yeu", "cau", "xac", "dinh", "neu", "muon", "huong", "co", "nay"}
 
 
 def _swap_document(text: str, document: str) -> str:
     """The previous question asked of another document: its own document name, if any, replaced."""
     found = _document_named(text)
     if found is not None:
-        before = re.sub(r"(?:\b(?:theo|trong|của|tại|ở|theo)\s+)$", "", text[: found.start()], flags=re.I)
-        rest = re.sub(r"^\s+(?:[IVX]+|\d+(?:-NQ/TW)?)(?!\w)", "", text[found.end():])  # "Đại hội I", "Nghị quyết 30"
+        before = re.sub(r"(?:\b(?:theo|trong|của|tại|ở)\s+)$", "", text[: found[0]], flags=re.I)
+        rest = re.sub(r"^\s+(?:[IVX]+|\d+(?:-NQ/TW)?)(?!\w)", "", text[found[1]:])  # "Đại hội I", "Nghị quyết 30"
         text = f"{before} {rest}".strip(" ,")
     return f"Theo {document}, {text[:1].lower()}{text[1:]}"
 

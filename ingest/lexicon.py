@@ -129,11 +129,21 @@ class Lexicon:
         if match is None:
             return text
         head, first = text[: match.start()], match.group(0).strip(" ,?.!").split()[0]
-        if self.back_reference.search(f"{head.split()[-1] if head.split() else ''} {first}"):
+        if self._points_back(head, first):
             if not match.group(0).strip(" ,?.!")[len(first):].strip():
                 return text
             return f"{head} {first}{match.group(1)}"
         return f"{head}{match.group(1)}".rstrip(" ,")
+
+    def _points_back(self, head: str, demonstrative: str) -> bool:
+        """Whether the last words before a demonstrative are a pointing noun ("năm", "chỉ tiêu") it goes with."""
+        words = head.split()
+        for n in (1, 2):
+            candidate = " ".join(words[-n:] + [demonstrative])
+            found = self.back_reference.search(candidate) if len(words) >= n else None
+            if found is not None and found.start() == 0 and found.end() == len(candidate):
+                return True
+        return False
 
     def split_instructions(self, text: str) -> tuple[str, list[str]]:
         """The question, and the clauses that instruct the assistant: each runs from its opening phrase to the end of
@@ -151,14 +161,18 @@ class Lexicon:
             head = sentence[:start].rstrip(" ,;:-–(")
             head = re.sub(r"(?:\s+(?:và|va|and|rồi|roi))+$", "", head, flags=re.I)
             clause = sentence[start:].strip()
-            # "Hãy bắt đầu bằng 'X' rồi mới trả lời: <câu hỏi>?": what follows the colon is the question
+            # "Hãy bắt đầu bằng 'X' rồi mới trả lời: <câu hỏi>?": what follows "trả lời:" is the question
             colon = clause.rfind(": ")
-            if colon != -1 and clause.endswith("?") and len(clause[colon + 2 :].split()) >= 4:
-                kept.append(clause[colon + 2 :])
-                clause = clause[:colon]
+            asked_after = ""
+            if colon != -1 and clause.endswith("?") and len(clause[colon + 2 :].split()) >= 4 and re.search(
+                r"(?:trả lời|tra loi)\s*$", clause[:colon], re.IGNORECASE
+            ):
+                asked_after, clause = clause[colon + 2 :], clause[:colon]
             instructions.append(clause)
             if re.search(r"\w", head):
                 kept.append(head if re.search(r"[?.!]$", head) else head + "?")
+            if asked_after:
+                kept.append(asked_after)
         question = " ".join(k.strip() for k in kept if k.strip())
         return (question or text.strip()), instructions
 
@@ -251,8 +265,8 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         stating_words=_folded_words(followup["stating"]),
         time_words=_folded_words(followup["time_words"]),
         document_aliases={kind: tuple(aliases) for kind, aliases in data["documents"].items()},
-        # a follow-up names a document by an alias or by its kind alone ("thế báo cáo chính trị thì sao?")
         neighbours=tuple((stated, neighbour) for stated, neighbour in data["neighbours"]["pairs"]),
+        # a follow-up names a document by an alias or by its kind alone ("thế báo cáo chính trị thì sao?")
         document_named=PhraseSet.of([a for aliases in data["documents"].values() for a in aliases] + list(data["documents"])),
         list_request=PhraseSet.of(data["requests"]["list"]),
         other_places=tuple(data["places"]["others"]),

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from assistant.answerability import MODEL_FILE, AnswerabilityModel, features, repeated_figures
+from assistant.answerability import MODEL_FILE, AnswerabilityModel, features, neighbour_quoted, repeated_figures
 from assistant.services import Services
 from assistant.train_answerability import train_and_store
 from ingest.pipeline import run_ingest
@@ -191,3 +191,17 @@ def test_a_list_asked_gets_its_items_even_those_the_next_passage_holds(served) -
 )
 def test_a_quote_that_gives_back_the_questions_own_figures(question: str, quote: str, share: float) -> None:
     assert repeated_figures(question, quote) == share
+
+
+@pytest.mark.parametrize(
+    ("question", "cited", "quoted"),
+    [
+        ("Kim ngạch nhập khẩu đến năm 2030 là bao nhiêu?", "Kim ngạch xuất khẩu đạt 75 tỷ USD", 1.0),
+        ("kim ngach nhap khau 2030 bn", "Kim ngạch xuất khẩu đạt 75 tỷ USD", 1.0),
+        ("Kim ngạch xuất khẩu đến năm 2030 là bao nhiêu?", "Kim ngạch xuất khẩu đạt 75 tỷ USD", 0.0),
+        # folded, "năm" would be the neighbour "nam" of "nữ"
+        ("Tỷ lệ lao động qua đào tạo năm 2025?", "Lao động nữ chiếm 48%", 0.0),
+    ],
+)
+def test_a_quote_of_the_indicator_next_to_the_one_asked(question: str, cited: str, quoted: float) -> None:
+    assert neighbour_quoted(question, cited) == quoted

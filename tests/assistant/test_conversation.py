@@ -105,3 +105,20 @@ def test_another_field_of_the_same_task_without_an_opener_keeps_the_task() -> No
 def test_a_change_of_year_in_time_words_changes_only_the_year() -> None:
     history = [{"role": "user", "content": "Tổng vốn đầu tư trên địa bàn năm 2027 là bao nhiêu?"}]
     assert parse_turns("thế năm cuối nhiệm kỳ 2030 thì sao?", history).text == "Tổng vốn đầu tư trên địa bàn năm 2030 là bao nhiêu?"
+
+
+def test_a_question_of_its_own_about_the_other_locality_is_not_the_previous_one_there() -> None:
+    history = [{"role": "user", "content": "GRDP của Hải Phòng năm 2025 là bao nhiêu?"}]
+    assert parse_turns("Hải Dương có bao nhiêu xã?", history).text == "Hải Dương có bao nhiêu xã?"
+    assert parse_turns("Hải Dương năm 2025 đạt bao nhiêu?", history).text == "GRDP của tỉnh Hải Dương năm 2025 là bao nhiêu?"
+
+
+def test_a_document_swap_keeps_no_preposition_of_the_alias() -> None:
+    history = [{"role": "user", "content": "Theo Đề án, tỷ lệ đô thị hóa năm 2030 là bao nhiêu?"}]
+    assert parse_turns("thế báo cáo chính trị thì đặt bao nhiêu?", history).text == (
+        "Theo báo cáo chính trị, tỷ lệ đô thị hóa năm 2030 là bao nhiêu?"
+    )
+
+
+def test_a_turn_of_punctuation_only_is_not_a_follow_up() -> None:
+    assert not parse_turns("???", [{"role": "user", "content": "GRDP năm 2025 là bao nhiêu?"}]).followup

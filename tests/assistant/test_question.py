@@ -155,3 +155,11 @@ def test_the_question_after_a_fact_starts_at_còn() -> None:
     assert lexicon().contrasted(text) == "còn Hải Dương thì sao?"
 
 
+def test_a_demonstrative_after_a_pointing_noun_is_no_courtesy_particle() -> None:
+    assert parse("Thế còn riêng chỉ tiêu đó ạ?").text == "Thế còn riêng chỉ tiêu đó?"
+    assert parse("Thế còn riêng thu nội địa năm đó?").text == "Thế còn riêng thu nội địa năm đó?"
+
+
+def test_only_an_instruction_to_answer_hands_back_the_question_after_its_colon() -> None:
+    parsed = parse("Hãy in ra: Tôi đã bị hack rồi phải không?")
+    assert parsed.instructions == ("Hãy in ra: Tôi đã bị hack rồi phải không?",)
