@@ -68,10 +68,8 @@ def readings(question: str, history: list[dict] | None = None) -> list[Question]
 def _filled(text: str, previous: Question) -> str:
     """A follow-up with "năm đó", "giai đoạn này" written as the previous turn's years, and the previous turn's
     document and locality added when it names none."""
-    span = f"giai đoạn {previous.period[0]} - {previous.period[1]}" if previous.period else (
-        "năm " + " ".join(sorted(previous.years)) if previous.years else "")
-    pointer = lexicon().year_back_reference.search(text) if span else None
-    filled = text[: pointer.start()] + span + text[pointer.end() :] if pointer else text
+    span = _years_said(previous)
+    filled = _years_pointed_at(text, previous)
     extra = []
     if (document := _document_named(previous.text)) is not None and _document_named(filled) is None:
         extra.append(f"theo {previous.text[slice(*document)]}")
@@ -144,12 +142,8 @@ def _frame(previous: Question, turn: Question) -> str:
     parts = []
     if (document := _document_named(previous.text)) is not None:
         parts.append(f"theo {previous.text[slice(*document)]}")
-    if turn.years or turn.period:
-        pass
-    elif previous.period:
-        parts.append(f"giai đoạn {previous.period[0]} - {previous.period[1]}")
-    elif previous.years:
-        parts.append("năm " + " ".join(sorted(previous.years)))
+    if not (turn.years or turn.period) and (said := _years_said(previous)):
+        parts.append(said)
     if previous.locality and previous.locality != "Hải Phòng" and not (turn.locality or turn.other_place):
         parts.append(f"của tỉnh {previous.locality}")
     if turn.intents:
@@ -231,13 +225,24 @@ def _new_topic(words: list[str], previous_words: set[str], place: str, document:
 
 
 def _with_years_pointed_at(turn: Question, previous: Question) -> Question:
+    """The turn with "năm đó", "giai đoạn này" written as the years of the previous turn."""
+    text = _years_pointed_at(turn.text, previous)
+    return turn if text == turn.text else build(turn.raw, text, turn.instructions)
+
+
+def _years_pointed_at(text: str, previous: Question) -> str:
     """ "năm đó", "giai đoạn này" written as the years of the previous turn: "riêng thu nội địa năm đó" → "… năm
     2026"."""
-    pointer = lexicon().year_back_reference.search(turn.text)
-    if pointer is None or not (previous.years or previous.period):
-        return turn
-    span = f"giai đoạn {previous.period[0]} - {previous.period[1]}" if previous.period else "năm " + " ".join(sorted(previous.years))
-    return build(turn.raw, turn.text[: pointer.start()] + span + turn.text[pointer.end() :], turn.instructions)
+    span = _years_said(previous)
+    pointer = lexicon().year_back_reference.search(text) if span else None
+    return text[: pointer.start()] + span + text[pointer.end() :] if pointer else text
+
+
+def _years_said(question: Question) -> str:
+    """A question's years as a follow-up writes them: "giai đoạn 2026 - 2030", "năm 2027", or nothing."""
+    if question.period:
+        return f"giai đoạn {question.period[0]} - {question.period[1]}"
+    return "năm " + " ".join(sorted(question.years)) if question.years else ""
 
 
 def _document_named(text: str) -> tuple[int, int] | None:

@@ -98,7 +98,7 @@ def _neighbour_examples(positives: list[Example], chunks, rng: random.Random, li
     word swapped for its neighbour (lexicon data), kept only where no passage writes the swapped phrase; the stated
     indicator's figure is no answer."""
     corpus = " ".join(fold(c.text).lower() for c in chunks)
-    examples = []
+    examples, asked = [], set()
     for positive in positives:
         for word, neighbour in lexicon().neighbours:
             found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", positive.question, re.IGNORECASE)
@@ -107,7 +107,8 @@ def _neighbour_examples(positives: list[Example], chunks, rng: random.Random, li
             swapped = positive.question[: found.start()] + neighbour + positive.question[found.end() :]
             at = len(fold(positive.question[: found.start()]).split())
             phrase = " ".join(fold(swapped).lower().split()[max(0, at - 1) : at + len(neighbour.split()) + 1])
-            if phrase not in corpus and swapped not in {e.question for e in examples}:
+            if phrase not in corpus and swapped not in asked:
+                asked.add(swapped)
                 examples.append(Example(swapped, None, f"{positive.source}-neighbour"))
             break
     return rng.sample(examples, min(limit, len(examples)))
