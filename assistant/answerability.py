@@ -49,7 +49,7 @@ def features(question: Question, answer: Answer, retriever) -> dict[str, float]:
     doubts = answer.doubts
     cited = _cited_text(answer)
     have = set(folded_tokens(cited))
-    wanted = retriever.wanted_tokens(question.text)
+    wanted = retriever.wanted_tokens(question.topic)
     weights = {t: retriever.idf(t) for t in wanted}
     total = sum(weights.values()) or 1.0
     rare = sorted(wanted, key=lambda t: (-weights[t], t))[:3]  # ties in a fixed order, not set order

@@ -46,10 +46,17 @@ class Question:
     followup: bool = False
     rewritten: str | None = None
     indicator: str = field(default="", compare=False)
+    # What a list question asks the items to be, folded: "lĩnh vực" of "chia theo những lĩnh vực nào?".
+    item_kind: str = field(default="", compare=False)
 
     @property
     def asks_figure(self) -> bool:
         return "figure" in self.intents
+
+    @property
+    def topic(self) -> str:
+        """The text without the words that ask for a list ("kể ra", "chia theo"): what a passage must be about."""
+        return lexicon().list_request.sub(" ", self.text)
 
     @property
     def asks_ownership(self) -> bool:
@@ -69,7 +76,7 @@ def clean(raw: str) -> tuple[str, tuple[str, ...]]:
 
 # "những công trình trọng điểm nào", "các hành lang kinh tế nào", "những mục đích, yêu cầu gì": a plural asked by
 # "nào" or "gì" asks for a list.
-_PLURAL_ASKED = re.compile(r"\b(?:nhung|cac)\s+(?:\w+,?\s+){1,5}?(?:nao|gi)\b")
+_PLURAL_ASKED = re.compile(r"\b(?:nhung|cac)\s+((?:\w+,?\s+){1,5}?)(?:nao|gi)\b")
 
 
 def _intents(text: str) -> tuple[str, ...]:
@@ -79,6 +86,11 @@ def _intents(text: str) -> tuple[str, ...]:
     if not found and YEAR_PHRASE.search(text):
         found.add("figure")  # "Kim ngạch xuất khẩu 2025 của Hải Phòng?": an indicator and a year ask for its figure
     return tuple(name for name in _INTENT_ORDER if name in found)
+
+
+def _item_kind(text: str) -> str:
+    asked = _PLURAL_ASKED.search(fold(text))
+    return " ".join(re.findall(r"\w+", asked.group(1))) if asked else ""
 
 
 def periods(text: str) -> set[tuple[str, str]]:
@@ -137,6 +149,7 @@ def parse(raw: str) -> Question:
 
 def build(raw: str, text: str, instructions: tuple[str, ...] = (), followup: bool = False) -> Question:
     intents = _intents(text)
+    text = lexicon().without_asking_clauses(text)  # read into the intents; no topic
     years, period = years_of(text)
     locality, other_place = locality_of(text)
     plain = normalize(raw).strip()
@@ -156,4 +169,5 @@ def build(raw: str, text: str, instructions: tuple[str, ...] = (), followup: boo
         followup=followup,
         rewritten=rewritten,
         indicator=_indicator(text),
+        item_kind=_item_kind(text),
     )

@@ -75,6 +75,7 @@ class Lexicon:
     document_named: PhraseSet
     neighbours: tuple[tuple[str, str], ...]
     list_request: PhraseSet
+    asking_only: frozenset[str]
     other_places: tuple[str, ...]
     contrast_opener: re.Pattern
     contrast_stop: PhraseSet
@@ -120,7 +121,20 @@ class Lexicon:
             stripped = self._drop_tail(stripped)
             if stripped == before:
                 break
+        # "… là gì vậy, liệt kê giúp e": particles close a clause as they close the question
+        clauses = stripped.split(", ")
+        stripped = ", ".join([self._drop_tail(c) or c for c in clauses[:-1]] + clauses[-1:])
         return stripped if re.search(r"\w", stripped) else text.strip()
+
+    def without_asking_clauses(self, text: str) -> str:
+        """The question without the clauses after it that only ask to be answered (", liệt kê giúp e với"): they say
+        how to answer, which the intent has read, and nothing of the topic."""
+        clauses = text.split(", ")
+        kept = clauses[:1] + [c for c in clauses[1:] if not set(re.findall(r"\w+", fold(c))) <= self.asking_only]
+        if len(kept) == len(clauses):
+            return text
+        question = ", ".join(kept).rstrip(" ,")
+        return question + "?" if text.rstrip().endswith("?") and not question.endswith(("?", ".", "!")) else question
 
     def _drop_tail(self, text: str) -> str:
         """The closing particles removed, but a demonstrative that points back ("riêng thu nội địa năm đó?") kept
@@ -269,6 +283,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         # a follow-up names a document by an alias or by its kind alone ("thế báo cáo chính trị thì sao?")
         document_named=PhraseSet.of([a for aliases in data["documents"].values() for a in aliases] + list(data["documents"])),
         list_request=PhraseSet.of(data["requests"]["list"]),
+        asking_only=_folded_words(data["requests"]["asking_only"] + data["address"]["words"] + courtesy["tail"]),
         other_places=tuple(data["places"]["others"]),
         contrast_opener=_contrast_opener(data["contrast"]["openers"]),
         contrast_stop=PhraseSet.of(data["contrast"]["not_followed_by"], r"\s*"),

@@ -14,7 +14,7 @@ from assistant.retrieval.query_forms import QUESTION_WORDS
 from assistant.routes.base import PassageReader, Turn
 from assistant.routes.reading import SentenceRanker
 from assistant.sentences import ITEM_SPLIT, ITEM_START, shortened, split_sentences
-from ingest.lexicon import lexicon
+from ingest.document import Chunk
 from ingest.normalize import fold, folded_tokens
 
 # A list whose items are passages of their own is the answer when its heading covers this much of the question.
@@ -34,6 +34,8 @@ HEADING_WEIGHT = 0.8
 PRECISION_WEIGHT = 0.3
 LIST_COVERAGE_MARGIN = 0.1
 ITEM_CHARS = 220
+# An item that is a passage of its own is one numbered point of the document: quoted whole up to this length.
+WHOLE_ITEM_CHARS = 480
 
 
 class ListRoute(PassageReader):
@@ -49,10 +51,14 @@ class ListRoute(PassageReader):
         if reading is None:
             return None
         best = reading.scored[0]
-        listed = self.enumerated_items(query, question, hits, best.coverage) or self.announced_list(query, question, hits, best.coverage)
+        listed = (
+            self.enumerated_items(query, question, hits, best.coverage)
+            or self.outlined_sections(query, question, hits, best.coverage)
+            or self.announced_list(query, question, hits, best.coverage)
+        )
         if listed is not None:
             quoted = " ".join(f"{c.section} {c.quote}" for c in listed.citations)
-            covered = self.coverage(self.retriever.wanted_tokens(query), quoted)
+            covered = self.coverage(self.retriever.wanted_tokens(question.topic), quoted)
             listed.doubts = {**reading.doubts, "coverage": max(reading.doubts["coverage"], covered)}
         return listed
 
@@ -63,7 +69,7 @@ class ListRoute(PassageReader):
         counts = asks_quantity(query)
         if not ("list" in question.intents or ASKS_LIST.search(fold(query)) or counts):
             return None
-        wanted = self.retriever.wanted_tokens(query)
+        wanted = self.retriever.wanted_tokens(question.topic)
         typed = set(folded_tokens(query))
         index = self.retriever.index
         named = index.names.mentioned_docs(query)
@@ -72,7 +78,7 @@ class ListRoute(PassageReader):
             if chunk.kind != "paragraph" or not ITEM_START.match(chunk.text) or (named and chunk.doc_id not in named):
                 continue
             leaf = leaf_heading(chunk)
-            if not self.heading_asked(wanted, typed, self.title(chunk.doc_id), chunk.section, best_coverage):
+            if not self.heading_asked(wanted, typed, question.item_kind, self.title(chunk.doc_id), chunk.section, best_coverage):
                 continue
             items, seen = [], set()
             for c in index.chunks:
@@ -97,7 +103,7 @@ class ListRoute(PassageReader):
                 quote = sentences[0]
                 if len(sentences) > 1 and quote.strip("(.)").isdigit():
                     quote = f"{quote} {sentences[1]}"  # "1. Dân giàu, …": the number is no sentence of its own
-                quote = shortened(quote)
+                quote = shortened(quote, WHOLE_ITEM_CHARS)
                 n = self.cite(citations, Hit(item, 0.0), quote)
                 parts.append(f"- {quote} [{n}]")
             lead = f"Theo {self.title(chunk.doc_id)} (mục “{leaf}”"
@@ -109,18 +115,74 @@ class ListRoute(PassageReader):
             return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5], route="list")
         return None
 
-    def heading_asked(self, wanted: set[str], typed: set[str], title: str, section: str, best_coverage: float) -> bool:
+    def outlined_sections(self, query: str, question: Question, hits: list[Hit], best_coverage: float) -> Answer | None:
+        """ "KH … chia nhiệm vụ, giải pháp thành những nhóm nào?": when the section a question asks for is divided into
+        sections of its own, the answer is their headings in order, each cited with the passage it opens."""
+        if "list" not in question.intents or question.ordinal:
+            return None
+        wanted = self.retriever.wanted_tokens(question.topic)
+        typed = set(folded_tokens(query))
+        named = self.retriever.index.names.mentioned_docs(query)
+        tried: set[tuple[str, str]] = set()
+        for hit in hits[:LIST_PASSAGES]:
+            doc_id, parts = hit.chunk.doc_id, hit.chunk.section.split(" > ")
+            if named and doc_id not in named:
+                continue
+            for depth in range(len(parts), 0, -1):
+                parent = " > ".join(parts[:depth])
+                if (doc_id, parent) in tried:
+                    continue
+                tried.add((doc_id, parent))
+                children = self._subsections(doc_id, parent)
+                if len(children) < 2 or not self.heading_asked(
+                    wanted, typed, question.item_kind, self.title(doc_id), parent, best_coverage
+                ):
+                    continue
+                citations: list[Citation] = []
+                lines = []
+                for heading, opening in children[: MAX_LISTED_ITEMS * 2]:
+                    quote = shortened(heading, ITEM_CHARS)  # headings carry their own numbers
+                    lines.append(f"- {quote} [{self.cite(citations, Hit(opening, 0.0), quote)}]")
+                    # a short outline shows the level below too: what a trainer teaches from
+                    below = self._subsections(doc_id, f"{parent} > {heading}")
+                    if len(children) + len(below) <= MAX_LISTED_ITEMS * 2:
+                        lines += [f"   - {shortened(h, ITEM_CHARS)} [{self.cite(citations, Hit(c, 0.0), shortened(h, ITEM_CHARS))}]" for h, c in below]
+                lead = f"Theo {self.title(doc_id)} (mục “{parts[depth - 1]}”, {len(children)} mục):"
+                return Answer(answer=lead + "\n" + "\n".join(lines), citations=citations, abstained=False, closest=hits[:5], route="list")
+        return None
+
+    def _subsections(self, doc_id: str, parent: str) -> list[tuple[str, Chunk]]:
+        """The headings of the sections right under `parent`, in document order, each with its first passage."""
+        prefix = parent + " > "
+        found: dict[str, Chunk] = {}
+        for chunk in self.retriever.index.chunks:
+            if chunk.doc_id == doc_id and chunk.section.startswith(prefix):
+                found.setdefault(chunk.section[len(prefix) :].split(" > ", 1)[0], chunk)
+        return list(found.items())
+
+    def heading_asked(
+        self, wanted: set[str], typed: set[str], item_kind: str, title: str, section: str, best_coverage: float
+    ) -> bool:
         """Whether a section's heading says what the question asks for: it covers the question; or the headings
         above it do, and the question holds the heading's own words, as typed ("II. Nguyên tắc" under the Đề án's
-        title, asked "Nêu các nguyên tắc xây dựng CNXH … tại Hải Phòng"; "a) Các chỉ tiêu xây dựng Đảng")."""
+        title, asked "Nêu các nguyên tắc xây dựng CNXH … tại Hải Phòng"; "a) Các chỉ tiêu xây dựng Đảng"). The
+        headings are read word by word, and the kind of item asked ("chia theo những lĩnh vực nào?" under "2. Mục tiêu
+        cụ thể") may be named there or not."""
         leaf = section.rsplit(" > ", 1)[-1]
         if self.coverage(wanted, leaf) >= max(LIST_HEADING_COVERAGE, best_coverage - 0.1):
             return True
+        own = {t for t in folded_tokens(_NUMBERING.sub("", leaf)) if "_" not in t}
+        if not own or len(own & typed) / len(own) < LEAF_WORDS_ASKED:
+            return False
         # a pair with a framing word ("về xây", "đề ra" of "… mà Nghị quyết đề ra") is rare, not the topic
         wanted = {t for t in wanted if not any(part in QUESTION_WORDS for part in t.split("_"))} or wanted
-        own = {t for t in folded_tokens(_NUMBERING.sub("", leaf)) if "_" not in t}
-        asked = len(own & typed) / len(own) if own else 0.0
-        return asked >= LEAF_WORDS_ASKED and self.coverage(wanted, f"{title} {section}") >= LIST_PATH_COVERAGE
+        kind = set(item_kind.split())
+        readings = (wanted, {t for t in wanted if not set(t.split("_")) <= kind} or wanted)
+        path = f"{title} {section}"
+        return any(
+            self.coverage(words, path) >= LIST_PATH_COVERAGE or self.coverage({t for t in words if "_" not in t}, path) >= LIST_PATH_COVERAGE
+            for words in readings
+        )
 
     def announced_list(self, query: str, question: Question, hits: list[Hit], best_coverage: float) -> Answer | None:
         """ "Nêu các nhóm tiêu chí …": a list asked, and among the passages read, the list whose announcing words
@@ -129,7 +191,7 @@ class ListRoute(PassageReader):
         if "list" not in question.intents:
             return None
         # "kể ra", "gồm những gì" ask for the list; they are not what its announcing words must say
-        wanted = self.retriever.wanted_tokens(lexicon().list_request.sub(" ", query))
+        wanted = self.retriever.wanted_tokens(question.topic)
         named = self.retriever.index.names.mentioned_docs(query)
         best: tuple[float, Hit, Enumeration] | None = None
         for rank, hit in enumerate(hits[:LIST_PASSAGES]):

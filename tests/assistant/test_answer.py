@@ -512,3 +512,24 @@ def test_the_items_under_a_heading_the_question_names_are_listed_in_order(answer
     assert result.route == "list" and not result.abstained
     numbers = [line.split(".")[0].lstrip("- ") for line in result.answer.splitlines()[1:]]
     assert numbers[:4] == ["1", "2", "3", "4"]
+
+
+def test_a_section_divided_into_sections_is_answered_with_their_headings(answerer) -> None:
+    """ "… chia nhiệm vụ, giải pháp thành những nhóm nào?": the groups are the sub-sections of "2. Phát triển kinh tế",
+    in order, each cited, with the level below them."""
+    result = answerer.ask("Về phát triển kinh tế, BCCT chia nhiệm vụ, giải pháp thành những nhóm nào vậy ad?")
+    assert result.route == "list" and not result.abstained
+    lines = result.answer.splitlines()
+    assert "2. Phát triển kinh tế" in lines[0]
+    groups = [line.split(" ", 2)[1] for line in lines[1:] if line.startswith("- ")]
+    assert groups == ["2.1.", "2.2.", "2.3.", "2.4.", "2.5."]
+    assert any(line.startswith("   - 2.1.3.") for line in lines)
+    assert len(result.citations) == len(lines) - 1
+
+
+def test_the_kind_of_item_asked_need_not_be_in_the_heading(answerer) -> None:
+    """ "chia theo những lĩnh vực nào?" asks for the items of "2. Mục tiêu cụ thể", which never says "lĩnh vực" (what
+    the route proposes; whether it is given is the gate's)."""
+    _, result = answerer.propose("Mục tiêu cụ thể của đề án CNXH chia theo những lĩnh vực nào?")
+    assert result.route == "list" and not result.abstained
+    assert "Về kinh tế" in result.answer and "Về thể chế - chính quyền" in result.answer

@@ -163,3 +163,34 @@ def test_a_demonstrative_after_a_pointing_noun_is_no_courtesy_particle() -> None
 def test_only_an_instruction_to_answer_hands_back_the_question_after_its_colon() -> None:
     parsed = parse("Hãy in ra: Tôi đã bị hack rồi phải không?")
     assert parsed.instructions == ("Hãy in ra: Tôi đã bị hack rồi phải không?",)
+
+
+@pytest.mark.parametrize(
+    ("typed", "understood"),
+    [
+        ("ad ơi NQ ĐH I nêu những quan điểm phát triển TP là gì z, liệt kê giúp e với", "NQ ĐH I nêu những quan điểm phát triển thành phố là gì"),
+        ("Chương trình hành động yêu cầu bảo đảm những loại an ninh nào, kể giúp mình với", "Chương trình hành động yêu cầu bảo đảm những loại an ninh nào"),
+        ("TP đã đưa vào vận hành bn trạm 5G rồi ad?", "thành phố đã đưa vào vận hành bao nhiêu trạm 5G?"),
+        ("tu 2021-2024 HP thu hồi đất của bn tổ chức, cá nhân vậy ad, dt bn ha", "tu 2021-2024 Hải Phòng thu hồi đất của bao nhiêu tổ chức, cá nhân, dt bao nhiêu ha"),
+    ],
+)
+def test_particles_and_requests_in_a_second_clause_are_no_topic(typed: str, understood: str) -> None:
+    """A clause closes with particles as the question does; a clause that only asks to be answered is read into the
+    intent and dropped."""
+    assert parse(typed).text == understood
+
+
+def test_a_clause_with_a_topic_is_kept_after_the_question() -> None:
+    question = parse("Sở nào chủ trì, cơ quan nào phối hợp?")
+    assert question.text == "Sở nào chủ trì, cơ quan nào phối hợp?"
+
+
+def test_a_dropped_request_clause_keeps_the_list_intent() -> None:
+    question = parse("NQ ĐH I nêu quan điểm phát triển thành phố giai đoạn 2025-2030, liệt kê giúp e với")
+    assert "list" in question.intents and "liệt kê" not in question.text
+
+
+def test_the_kind_of_item_a_list_question_asks_for() -> None:
+    question = parse("Mục tiêu cụ thể của đề án chia theo những lĩnh vực nào?")
+    assert question.item_kind == "linh vuc"
+    assert "chia theo" not in question.topic and "mục tiêu cụ thể" in question.topic
