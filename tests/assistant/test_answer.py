@@ -533,3 +533,15 @@ def test_the_kind_of_item_asked_need_not_be_in_the_heading(answerer) -> None:
     _, result = answerer.propose("Mục tiêu cụ thể của đề án CNXH chia theo những lĩnh vực nào?")
     assert result.route == "list" and not result.abstained
     assert "Về kinh tế" in result.answer and "Về thể chế - chính quyền" in result.answer
+
+
+def test_money_asked_by_what_it_is_is_stated_in_a_currency(answerer) -> None:
+    """ "bao nhiêu tiền" is answered by "20 tỷ đồng/năm": the passage need not say "tiền"; a passage with no amount of
+    money still does not state it."""
+    from assistant.targets import counted_missing
+
+    stated = answerer.retriever.search("Đề án Sân khấu truyền hình tốn bao nhiêu tiền mỗi năm?", k=1)[0].chunk
+    assert "20 tỷ đồng" in stated.text
+    assert not counted_missing("Đề án Sân khấu truyền hình tốn bao nhiêu tiền mỗi năm?", stated)
+    unstated = next(c for c in answerer.retriever.index.chunks if "đồng" not in c.text and "USD" not in c.text and c.kind == "paragraph")
+    assert counted_missing("Đề án này tốn bao nhiêu tiền?", unstated)
