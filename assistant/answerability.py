@@ -23,6 +23,7 @@ from assistant.answer_types import Answer
 from assistant.figures import figures
 from assistant.question import Question, periods
 from assistant.retrieval.places import passage_place, spanned_years
+from assistant.retrieval.query_forms import QUESTION_WORDS
 from ingest.deadlines import parse_deadline
 from ingest.lexicon import lexicon
 from ingest.normalize import fold, folded_tokens, looks_accentless, normalize
@@ -146,7 +147,23 @@ def certainly_unanswered(question: Question, answer: Answer, retriever) -> bool:
             return True
     if question.intent == "deadline" and not question.asks_figure and not _states_time(answer.answer):
         return True  # "Bến số 13 và 14 khi nào khởi công?" answered with who leads and how it is funded, but no when
+    if answer.citations and gives_back_premise(question, answer.citations[0].quote):
+        return True
     return question.asks_figure and not _years_fit(question, " ".join(c.quote for c in answer.citations))
+
+
+def gives_back_premise(question: Question, quote: str) -> bool:
+    """ "HP có 41 phòng thí nghiệm VILAS; còn HD có bao nhiêu?" led by the sentence stating 41 about Hải Phòng: the
+    user's own fact given back, when the quote states a figure of the premise and none of the words the question
+    adds to it (the other locality, the other indicator)."""
+    if not question.premise:
+        return False
+    stated = {_canonical(n) for n in figures(question.premise) if not YEAR.fullmatch(n)}
+    if not stated & {_canonical(n) for n in figures(quote)}:
+        return False
+    said = set(folded_tokens(question.premise))
+    added = {t for t in folded_tokens(question.asked) if "_" not in t and t not in said and t not in QUESTION_WORDS}
+    return bool(added) and not added & set(folded_tokens(quote))
 
 
 def _states_time(text: str) -> bool:

@@ -48,6 +48,9 @@ class Question:
     indicator: str = field(default="", compare=False)
     # What a list question asks the items to be, folded: "lĩnh vực" of "chia theo những lĩnh vực nào?".
     item_kind: str = field(default="", compare=False)
+    # "HP có 41 phòng thí nghiệm VILAS; còn HD thì bao nhiêu?": the fact stated before the question, and the question.
+    premise: str = field(default="", compare=False)
+    asked: str = field(default="", compare=False)
 
     @property
     def asks_figure(self) -> bool:
@@ -138,6 +141,7 @@ def parse(raw: str) -> Question:
     if (asked := lexicon().contrasted(text)) is not None:
         # "HP có 41 phòng thí nghiệm VILAS, còn HD thì sao?": the whole message is searched, but the years and the
         # locality asked are those after "còn", not the fact's ("giai đoạn đó" keeps the fact's years).
+        question = replace(question, premise=text[: len(text) - len(asked)].strip(" ,;-–"), asked=asked)
         locality, other_place = locality_of(asked)
         if locality or other_place:
             question = replace(question, locality=locality, other_place=other_place)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answerability import FEATURES, MODEL_FILE, AnswerabilityModel, features
+from assistant.answerability import FEATURES, MODEL_FILE, AnswerabilityModel, certainly_unanswered, features
 from assistant.evaluate import answer_correct
 from assistant.retrieval.evidence import evidence_in
 from assistant.training_set import Example, from_eval, generate
@@ -36,6 +36,7 @@ class Observed:
     right: bool
     answerable: bool
     source: str
+    ruled_out: bool = False
 
 
 @dataclass
@@ -56,7 +57,10 @@ def observe(answerer, example: Example, row: dict | None = None) -> Observed | N
         right = answer_correct(row, answer.answer, False)
     else:
         right = example.answerable and evidence_in(answer.answer, example.expected or "")
-    return Observed(features(question, answer, answerer.retriever), right, example.answerable, example.source)
+    values = features(question, answer, answerer.retriever)
+    # The model learns from every proposal; the operating point is chosen on what the user gets, where the gate's
+    # rules refuse before the model is asked.
+    return Observed(values, right, example.answerable, example.source, certainly_unanswered(question, answer, answerer.retriever))
 
 
 def observe_all(answerer, examples: list[Example], rows: list[dict | None]) -> list[Observed]:
@@ -87,7 +91,7 @@ def outcomes(model: AnswerabilityModel, observed: list[Observed], threshold: flo
     """Right and wrong answers and refusals at one operating point."""
     right = wrong = wrong_answerable = refused_answerable = refused_unanswerable = 0
     for o in observed:
-        given = bool(o.values) and model.probability(o.values) >= threshold
+        given = bool(o.values) and not o.ruled_out and model.probability(o.values) >= threshold
         if given and o.right:
             right += 1
         elif given:

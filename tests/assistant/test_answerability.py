@@ -8,7 +8,10 @@ import json
 
 import pytest
 
-from assistant.answerability import MODEL_FILE, AnswerabilityModel, features, neighbour_quoted, repeated_figures
+from assistant.answerability import (
+    MODEL_FILE, AnswerabilityModel, features, gives_back_premise, neighbour_quoted, repeated_figures,
+)
+from assistant.question import parse
 from assistant.services import Services
 from assistant.train_answerability import train_and_store
 from ingest.pipeline import run_ingest
@@ -205,3 +208,21 @@ def test_a_quote_that_gives_back_the_questions_own_figures(question: str, quote:
 )
 def test_a_quote_of_the_indicator_next_to_the_one_asked(question: str, cited: str, quoted: float) -> None:
     assert neighbour_quoted(question, cited) == quoted
+
+
+@pytest.mark.parametrize(
+    ("typed", "quote", "given_back"),
+    [
+        ("Hải Phòng có 41 phòng thí nghiệm đạt chuẩn VILAS; còn tỉnh Hải Dương có bao nhiêu phòng thí nghiệm đạt chuẩn VILAS?",
+         "Thành phố có 41 phòng thí nghiệm, thử nghiệm đạt tiêu chuẩn quốc gia VILAS (ISO/IEC 17025).", True),
+        ("Hải Phòng có 41 phòng thí nghiệm đạt chuẩn VILAS; còn tỉnh Hải Dương có bao nhiêu phòng thí nghiệm đạt chuẩn VILAS?",
+         "Hải Phòng có 41 phòng thí nghiệm; tỉnh Hải Dương có 20 phòng thí nghiệm.", False),
+        ("NQ ĐH I muốn mỗi năm thu hút vốn FDI khoảng 4 - 5 tỷ USD, con von ODA moi nam thi bn ạ?",
+         "phấn đấu thu hút bình quân 5 - 6 tỷ USD mỗi năm, trong đó vốn FDI chiếm khoảng 4 - 5 tỷ USD", True),
+        ("Mỗi năm thu hút vốn FDI khoảng bao nhiêu?", "vốn FDI chiếm khoảng 4 - 5 tỷ USD", False),
+    ],
+)
+def test_the_users_own_fact_given_back_is_no_answer(typed: str, quote: str, given_back: bool) -> None:
+    """A fact stated, then "còn …?": a quote stating the fact's figure and none of what the question adds answers the
+    fact, not the question; a quote that also names what is added may answer it."""
+    assert gives_back_premise(parse(typed), quote) is given_back
