@@ -5,10 +5,11 @@ routes of assistant/routes/ are tried in order, the first answer proposed is the
 gate decides whether it is given or the answer abstains:
 
 1. which document: a follow-up asking where something is written;
-2. registry: who leads / supports / by when, from the task registry (assistant/ownership.py);
-3. task rows: the same, read from the retrieved table row of the action programme, cell by cell;
-4. lists: the items of a list the question asks for, in order;
-5. passage sentences: the sentences that best cover the question, each with [n]; where a figure is asked and
+2. assigned bodies: "những cơ quan nào …" answered by the section that assigns them, item by item;
+3. registry: who leads / supports / by when, from the task registry (assistant/ownership.py);
+4. task rows: the same, read from the retrieved table row of the action programme, cell by cell;
+5. lists: the items of a list the question asks for, in order;
+6. passage sentences: the sentences that best cover the question, each with [n]; where a figure is asked and
    documents differ, the highest-authority document leads and the others are named.
 """
 
@@ -21,7 +22,7 @@ from assistant.conversation import parse_turns, readings
 from assistant.question import Question
 from assistant.retrieval.retriever import Retriever
 from assistant.routes.base import Route, Turn, abstain
-from assistant.routes.lists import ListRoute
+from assistant.routes.lists import AssignedBodiesRoute, ListRoute
 from assistant.routes.passages import PassageRoute
 from assistant.routes.reading import SentenceRanker
 from assistant.routes.registry import RegistryRoute
@@ -47,7 +48,8 @@ class Answerer:
         lists, passages = ListRoute(ranker), PassageRoute(ranker)
         # The last route always answers (or abstains).
         self.routes: tuple[Route, ...] = (
-            WhichDocumentRoute(lists, passages), RegistryRoute(retriever), TaskRowRoute(retriever), lists, passages,
+            WhichDocumentRoute(lists, passages), AssignedBodiesRoute(lists), RegistryRoute(retriever), TaskRowRoute(retriever),
+            lists, passages,
         )
 
     @staticmethod

@@ -76,6 +76,7 @@ class Lexicon:
     neighbours: tuple[tuple[str, str], ...]
     list_request: PhraseSet
     asking_only: frozenset[str]
+    body_kinds: frozenset[str]
     other_places: tuple[str, ...]
     contrast_opener: re.Pattern
     contrast_stop: PhraseSet
@@ -283,6 +284,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         # a follow-up names a document by an alias or by its kind alone ("thế báo cáo chính trị thì sao?")
         document_named=PhraseSet.of([a for aliases in data["documents"].values() for a in aliases] + list(data["documents"])),
         list_request=PhraseSet.of(data["requests"]["list"]),
+        body_kinds=_folded_words(data["requests"]["body_kinds"]),
         asking_only=_folded_words(data["requests"]["asking_only"] + data["address"]["words"] + courtesy["tail"]),
         other_places=tuple(data["places"]["others"]),
         contrast_opener=_contrast_opener(data["contrast"]["openers"]),

@@ -15,6 +15,7 @@ from assistant.routes.base import PassageReader, Turn
 from assistant.routes.reading import SentenceRanker
 from assistant.sentences import ITEM_SPLIT, ITEM_START, shortened, split_sentences
 from ingest.document import Chunk
+from ingest.lexicon import lexicon
 from ingest.normalize import fold, folded_tokens
 
 # A list whose items are passages of their own is the answer when its heading covers this much of the question.
@@ -38,15 +39,31 @@ ITEM_CHARS = 220
 WHOLE_ITEM_CHARS = 480
 
 
+class AssignedBodiesRoute:
+    """ "KH … giao những cơ quan nào tổ chức thực hiện, mỗi nơi làm gì?": bodies asked in the plural are the items of
+    the section that assigns them (one per passage or sub-section), ahead of the registry's single task."""
+
+    def __init__(self, lists: "ListRoute"):
+        self.lists = lists
+
+    def propose(self, query: str, question: Question, hits: list[Hit], turn: Turn) -> Answer | None:
+        if not set(question.item_kind.split()) & lexicon().body_kinds:
+            return None
+        return self.lists.propose(query, question, hits, turn, sections_only=True)
+
+
 class ListRoute(PassageReader):
     def __init__(self, ranker: SentenceRanker):
         super().__init__(ranker.retriever)
         self.ranker = ranker
 
-    def propose(self, query: str, question: Question, hits: list[Hit], turn: Turn) -> Answer | None:
+    def propose(
+        self, query: str, question: Question, hits: list[Hit], turn: Turn, sections_only: bool = False
+    ) -> Answer | None:
         """Items held one per passage, else the list the read passages announce that best matches the question. The
         doubts are the best sentence's, but for how much of the question is covered: the list's headings, announcing
-        words and items answer it, not that sentence."""
+        words and items answer it, not that sentence. `sections_only`: only lists whose items are passages or
+        sections of their own."""
         reading = self.ranker.read(query, hits, turn)
         if reading is None:
             return None
@@ -54,7 +71,7 @@ class ListRoute(PassageReader):
         listed = (
             self.enumerated_items(query, question, hits, best.coverage)
             or self.outlined_sections(query, question, hits, best.coverage)
-            or self.announced_list(query, question, hits, best.coverage)
+            or (None if sections_only else self.announced_list(query, question, hits, best.coverage))
         )
         if listed is not None:
             quoted = " ".join(f"{c.section} {c.quote}" for c in listed.citations)

@@ -545,3 +545,13 @@ def test_money_asked_by_what_it_is_is_stated_in_a_currency(answerer) -> None:
     assert not counted_missing("Đề án Sân khấu truyền hình tốn bao nhiêu tiền mỗi năm?", stated)
     unstated = next(c for c in answerer.retriever.index.chunks if "đồng" not in c.text and "USD" not in c.text and c.kind == "paragraph")
     assert counted_missing("Đề án này tốn bao nhiêu tiền?", unstated)
+
+
+def test_bodies_asked_in_the_plural_are_the_section_that_assigns_them(answerer) -> None:
+    """ "phân công … cho những cấp, cơ quan nào?" names no task: the answer is "IV. TỔ CHỨC THỰC HIỆN" body by body,
+    not one task's lead; a task named keeps the registry's answer."""
+    _, listed = answerer.propose("CTHĐ phân công tổ chức thực hiện cho những cấp, cơ quan nào vậy ad?")
+    assert listed.route == "list" and "TỔ CHỨC THỰC HIỆN" in listed.answer.splitlines()[0]
+    assert "Đảng ủy UBND thành phố" in listed.answer
+    _, owned = answerer.propose("Nhiệm vụ xây dựng Đề án đào tạo, bồi dưỡng cán bộ giai đoạn 2026 - 2030 do những cơ quan nào phối hợp?")
+    assert owned.route == "registry"
