@@ -12,6 +12,9 @@ _ITEM_MARK = r"(?:\(\d{1,2}\)\.?|\d{1,2}\.|[a-zđ]\)|(?:Một|Hai|Ba|Bốn|Năm|
 ITEM_START = re.compile(rf"^\s*{_ITEM_MARK}\s")
 # "… các địa phương Hai là, luôn đổi mới …": an ordinal item may run on the line of the one before.
 ITEM_SPLIT = re.compile(rf"\n(?=\s*{_ITEM_MARK}\s)|\s(?=(?:Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là,\s)")
+# Items marked by a dash only ("- Kiên định …"): a list where the heading above names it.
+DASH_ITEM_START = re.compile(rf"^\s*(?:{_ITEM_MARK}|[-–•])\s")
+DASH_ITEM_SPLIT = re.compile(r"\n(?=\s*[-–•]\s)")
 
 
 def split_sentences(text: str) -> list[str]:

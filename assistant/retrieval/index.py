@@ -108,6 +108,18 @@ class Index:
     def doc_ids(self) -> list[str]:
         return [d for d in self.meta.documents if d != "__fingerprint__"]
 
+    @cached_property
+    def _sections(self) -> dict[str, tuple[str, ...]]:
+        found: dict[str, dict[str, None]] = {}
+        for chunk in self.chunks:
+            if chunk.kind == "paragraph":
+                found.setdefault(chunk.doc_id, {})[chunk.section] = None
+        return {doc_id: tuple(sections) for doc_id, sections in found.items()}
+
+    def sections_of(self, doc_id: str) -> tuple[str, ...]:
+        """The sections of a document that hold text, in reading order."""
+        return self._sections.get(doc_id, ())
+
     def neighbours(self, chunk_id: str, before: int = 1, after: int = 1) -> list[Chunk]:
         """The chunk with its neighbours in reading order, within the same document."""
         index = self.position[chunk_id]

@@ -13,7 +13,7 @@ from assistant.retrieval.places import leaf_heading
 from assistant.retrieval.query_forms import QUESTION_WORDS
 from assistant.routes.base import PassageReader, Turn
 from assistant.routes.reading import SentenceRanker
-from assistant.sentences import ITEM_SPLIT, ITEM_START, shortened, split_sentences
+from assistant.sentences import DASH_ITEM_SPLIT, DASH_ITEM_START, ITEM_SPLIT, ITEM_START, shortened, split_sentences
 from ingest.document import Chunk
 from ingest.lexicon import lexicon
 from ingest.normalize import fold, folded_tokens
@@ -90,23 +90,24 @@ class ListRoute(PassageReader):
         typed = set(folded_tokens(query))
         index = self.retriever.index
         named = index.names.mentioned_docs(query)
-        for hit in hits[:LIST_PASSAGES]:
-            chunk = hit.chunk
-            if chunk.kind != "paragraph" or not ITEM_START.match(chunk.text) or (named and chunk.doc_id not in named):
+        candidates = [
+            (hit.chunk.doc_id, hit.chunk.section, False) for hit in hits[:LIST_PASSAGES]
+            if hit.chunk.kind == "paragraph" and ITEM_START.match(hit.chunk.text) and not (named and hit.chunk.doc_id not in named)
+        ]
+        if len(named) == 1:
+            # the document named, a heading of it named: its items though retrieval did not bring them back, dashed
+            # ones too ("NQ ĐH I nêu những quan điểm phát triển … là gì?" under "1. Quan điểm")
+            doc_id = next(iter(named))
+            candidates += [(doc_id, section, True) for section in index.sections_of(doc_id)]
+        tried: set[tuple[str, str]] = set()
+        for doc_id, section, dashed in candidates:
+            if (doc_id, section) in tried:
                 continue
-            leaf = leaf_heading(chunk)
-            if not self.heading_asked(wanted, typed, question.item_kind, self.title(chunk.doc_id), chunk.section, best_coverage):
+            tried.add((doc_id, section))
+            leaf = section.rsplit(" > ", 1)[-1]
+            if not self.heading_asked(wanted, typed, question.item_kind, self.title(doc_id), section, best_coverage):
                 continue
-            items, seen = [], set()
-            for c in index.chunks:
-                if c.doc_id != chunk.doc_id or c.section != chunk.section or c.kind != "paragraph":
-                    continue
-                # a passage may hold more than one item ("(1) ...\n(2) ..." when the items are short), or open with
-                # the end of the item before
-                for text in ITEM_SPLIT.split(c.text):
-                    if ITEM_START.match(text) and text not in seen:
-                        seen.add(text)
-                        items.append((c, text))
+            items = self._section_items(doc_id, section, dashed)
             if len(items) < 2:
                 continue
             wanted_item = question.ordinal
@@ -120,10 +121,10 @@ class ListRoute(PassageReader):
                 quote = sentences[0]
                 if len(sentences) > 1 and quote.strip("(.)").isdigit():
                     quote = f"{quote} {sentences[1]}"  # "1. Dân giàu, …": the number is no sentence of its own
-                quote = shortened(quote, WHOLE_ITEM_CHARS)
+                quote = shortened(quote.lstrip("-–• "), WHOLE_ITEM_CHARS)
                 n = self.cite(citations, Hit(item, 0.0), quote)
                 parts.append(f"- {quote} [{n}]")
-            lead = f"Theo {self.title(chunk.doc_id)} (mục “{leaf}”"
+            lead = f"Theo {self.title(doc_id)} (mục “{leaf}”"
             if wanted_item:
                 lead += f", {len(items)} mục), mục thứ {wanted_item}:"
             else:
@@ -131,6 +132,21 @@ class ListRoute(PassageReader):
             answer = lead + "\n" + "\n".join(parts)
             return Answer(answer=answer, citations=citations, abstained=False, closest=hits[:5], route="list")
         return None
+
+    def _section_items(self, doc_id: str, section: str, dashed: bool) -> list[tuple[Chunk, str]]:
+        """The items of a section, in order: a passage may hold more than one ("(1) ...\n(2) ..." when the items are
+        short), or open with the end of the item before."""
+        start = DASH_ITEM_START if dashed else ITEM_START
+        items, seen = [], set()
+        for c in self.retriever.index.chunks:
+            if c.doc_id != doc_id or c.section != section or c.kind != "paragraph":
+                continue
+            pieces = [p for piece in ITEM_SPLIT.split(c.text) for p in (DASH_ITEM_SPLIT.split(piece) if dashed else [piece])]
+            for text in pieces:
+                if start.match(text) and text not in seen:
+                    seen.add(text)
+                    items.append((c, text))
+        return items
 
     def outlined_sections(self, query: str, question: Question, hits: list[Hit], best_coverage: float) -> Answer | None:
         """ "KH … chia nhiệm vụ, giải pháp thành những nhóm nào?": when the section a question asks for is divided into

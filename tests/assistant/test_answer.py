@@ -555,3 +555,13 @@ def test_bodies_asked_in_the_plural_are_the_section_that_assigns_them(answerer) 
     assert "Đảng ủy UBND thành phố" in listed.answer
     _, owned = answerer.propose("Nhiệm vụ xây dựng Đề án đào tạo, bồi dưỡng cán bộ giai đoạn 2026 - 2030 do những cơ quan nào phối hợp?")
     assert owned.route == "registry"
+
+
+def test_a_named_document_and_heading_give_its_items_though_retrieval_missed_them(answerer) -> None:
+    """ "NQ ĐH I nêu những quan điểm …": the resolution's "1. Quan điểm" holds its points as dash paragraphs, one per
+    passage; they are listed in order, each cited, without the dash."""
+    _, result = answerer.propose("NQ ĐH I nêu những quan điểm phát triển thành phố giai đoạn 2025-2030 là gì?")
+    assert result.route == "list" and "1. Quan điểm" in result.answer.splitlines()[0]
+    items = result.answer.splitlines()[1:]
+    assert items[0].startswith("- Kiên định chủ nghĩa Mác - Lênin") and len(items) >= 4
+    assert all(c.doc_id == "nghi-quyet-dai-hoi" for c in result.citations)
