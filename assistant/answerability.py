@@ -155,7 +155,8 @@ def certainly_unanswered(question: Question, answer: Answer, retriever) -> bool:
 def gives_back_premise(question: Question, quote: str) -> bool:
     """ "HP có 41 phòng thí nghiệm VILAS; còn HD có bao nhiêu?" led by the sentence stating 41 about Hải Phòng: the
     user's own fact given back, when the quote states a figure of the premise and none of the words the question
-    adds to it (the other locality, the other indicator)."""
+    adds to it (the other locality, the other indicator). The quote alone is read: its headings place a footnote
+    about the city under the province's section (dev: reading them answered two such questions)."""
     if not question.premise:
         return False
     stated = {_canonical(n) for n in figures(question.premise) if not YEAR.fullmatch(n)}

@@ -46,7 +46,7 @@ class Question:
     followup: bool = False
     rewritten: str | None = None
     indicator: str = field(default="", compare=False)
-    # What a list question asks the items to be, folded: "lĩnh vực" of "chia theo những lĩnh vực nào?".
+    # What a list question asks the items to be: "lĩnh vực" of "chia theo những lĩnh vực nào?".
     item_kind: str = field(default="", compare=False)
     # "HP có 41 phòng thí nghiệm VILAS; còn HD thì bao nhiêu?": the fact stated before the question, and the question.
     premise: str = field(default="", compare=False)
@@ -92,8 +92,9 @@ def _intents(text: str) -> tuple[str, ...]:
 
 
 def _item_kind(text: str) -> str:
+    """Read on the folded text, given as typed (lower case): "sở" is no "số", "cơ quan" no "quan điểm"."""
     asked = _PLURAL_ASKED.search(fold(text))
-    return " ".join(re.findall(r"\w+", asked.group(1))) if asked else ""
+    return " ".join(re.findall(r"\w+", text.lower()[asked.start(1) : asked.end(1)])) if asked else ""
 
 
 def periods(text: str) -> set[tuple[str, str]]:

@@ -13,8 +13,9 @@ from ingest.patterns import LIST_MARKER, NUMBER
 # Units a figure is stated in: the number stands right before them ("20,2 tỷ USD", "16,5%", "25 triệu lượt").
 _SCALE = r"(?:\s*(?:triệu|tỷ|tỉ|nghìn|ngàn|trieu|ty|ti|nghin|ngan))?"
 _UNITS = {fold(u) for u in "% đồng usd tấn teu mét m km ha lượt người căn năm tháng ngày".split()}
-# Money asked by what it is ("bao nhiêu tiền", "bao nhiêu vốn") is stated in a currency ("52 tỷ đồng", "4 tỷ USD").
-_MONEY = {fold(w) for w in ("tiền", "vốn", "kinh phí", "chi phí")}
+# Money asked by what it is ("bao nhiêu tiền", "bao nhiêu vốn", "kinh phí", "chi phí": the counted word is the first
+# syllable) is stated in a currency ("52 tỷ đồng", "4 tỷ USD").
+_MONEY = {"tiền", "vốn", "kinh", "chi"}
 _CURRENCIES = ("đồng", "usd")
 # Words that may follow a target's name in a question without narrowing it (where, when, whose, how counted), and
 # that end a listed target's name ("Khách du lịch | đến năm 2030 đạt ...").
@@ -142,7 +143,7 @@ def names_counted(counted: str, query: str, chunk) -> bool:
     abbreviation counts what its long form names ("bn KCN" is answered by "13 khu công nghiệp")."""
     full = long_form(counted)
     spellings = [counted, full.lower()] if full else [counted]
-    if fold(counted) in _MONEY:
+    if counted in _MONEY or (looks_accentless(counted) and counted in {fold(w) for w in _MONEY}):
         spellings += _CURRENCIES
     return any(_names(spelling, query, chunk) for spelling in spellings)
 

@@ -63,6 +63,7 @@ class Lexicon:
     address: frozenset[str]
     courtesy_lead: re.Pattern
     courtesy_tail: re.Pattern
+    clause_tail: re.Pattern
     instructions: PhraseSet
     intents: dict[str, PhraseSet]
     followup_opener: PhraseSet
@@ -75,8 +76,9 @@ class Lexicon:
     document_named: PhraseSet
     neighbours: tuple[tuple[str, str], ...]
     list_request: PhraseSet
-    asking_only: frozenset[str]
-    body_kinds: frozenset[str]
+    asking_verbs: PhraseSet
+    asking_words: frozenset[str]
+    body_kinds: PhraseSet
     other_places: tuple[str, ...]
     contrast_opener: re.Pattern
     contrast_stop: PhraseSet
@@ -124,23 +126,33 @@ class Lexicon:
                 break
         # "… là gì vậy, liệt kê giúp e": particles close a clause as they close the question
         clauses = stripped.split(", ")
-        stripped = ", ".join([self._drop_tail(c) or c for c in clauses[:-1]] + clauses[-1:])
+        stripped = ", ".join([self._drop_tail(c, self.clause_tail) or c for c in clauses[:-1]] + clauses[-1:])
         return stripped if re.search(r"\w", stripped) else text.strip()
 
     def without_asking_clauses(self, text: str) -> str:
         """The question without the clauses after it that only ask to be answered (", liệt kê giúp e với"): they say
         how to answer, which the intent has read, and nothing of the topic."""
         clauses = text.split(", ")
-        kept = clauses[:1] + [c for c in clauses[1:] if not set(re.findall(r"\w+", fold(c))) <= self.asking_only]
+        kept = clauses[:1] + [c for c in clauses[1:] if not self._only_asks(c)]
         if len(kept) == len(clauses):
             return text
         question = ", ".join(kept).rstrip(" ,")
         return question + "?" if text.rstrip().endswith("?") and not question.endswith(("?", ".", "!")) else question
 
-    def _drop_tail(self, text: str) -> str:
+    def _only_asks(self, clause: str) -> bool:
+        """An asking verb, and nothing around it but asking words, forms of address and particles, read with their
+        accents unless the clause is typed without them ("hả" is no "Hà", "cũ" no "cụ")."""
+        if self.asking_verbs.search(clause) is None:
+            return False
+        accentless = looks_accentless(clause)
+        words = re.findall(r"\w+", fold(clause) if accentless else normalize(clause).lower())
+        allowed = {fold(w) for w in self.asking_words} if accentless else self.asking_words
+        return set(words) <= allowed
+
+    def _drop_tail(self, text: str, particles: re.Pattern | None = None) -> str:
         """The closing particles removed, but a demonstrative that points back ("riêng thu nội địa năm đó?") kept
         with its noun."""
-        match = self.courtesy_tail.search(text)
+        match = (particles or self.courtesy_tail).search(text)
         if match is None:
             return text
         head, first = text[: match.start()], match.group(0).strip(" ,?.!").split()[0]
@@ -269,6 +281,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         address=frozenset(normalize(w).lower() for w in data["address"]["words"]),
         courtesy_lead=_edge_pattern(courtesy["lead"], lead=True),
         courtesy_tail=_edge_pattern(courtesy["tail"], lead=False, accented_only=frozenset(courtesy["tail_accented_only"])),
+        clause_tail=_edge_pattern(courtesy["clause_tail"], lead=False, accented_only=frozenset(courtesy["clause_tail"])),
         instructions=PhraseSet.of(data["instructions"]["starts"]),
         intents={name: PhraseSet.of(phrases) for name, phrases in data["intents"].items()},
         followup_opener=PhraseSet.of(followup["openers"], r"^\s*", r"[\s,]*"),
@@ -284,8 +297,12 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         # a follow-up names a document by an alias or by its kind alone ("thế báo cáo chính trị thì sao?")
         document_named=PhraseSet.of([a for aliases in data["documents"].values() for a in aliases] + list(data["documents"])),
         list_request=PhraseSet.of(data["requests"]["list"]),
-        body_kinds=_folded_words(data["requests"]["body_kinds"]),
-        asking_only=_folded_words(data["requests"]["asking_only"] + data["address"]["words"] + courtesy["tail"]),
+        body_kinds=PhraseSet.of(data["requests"]["body_kinds"]),
+        asking_verbs=PhraseSet.of(data["requests"]["asking_verbs"]),
+        asking_words=frozenset(
+            w for phrase in data["requests"]["asking_verbs"] + data["requests"]["asking_words"] + data["address"]["words"]
+            + courtesy["tail"] for w in normalize(phrase).lower().split()
+        ),
         other_places=tuple(data["places"]["others"]),
         contrast_opener=_contrast_opener(data["contrast"]["openers"]),
         contrast_stop=PhraseSet.of(data["contrast"]["not_followed_by"], r"\s*"),

@@ -47,7 +47,8 @@ class AssignedBodiesRoute:
         self.lists = lists
 
     def propose(self, query: str, question: Question, hits: list[Hit], turn: Turn) -> Answer | None:
-        if not set(question.item_kind.split()) & lexicon().body_kinds:
+        named = lexicon().body_kinds.search(question.item_kind)
+        if named is None or named.start() != 0:
             return None
         return self.lists.propose(query, question, hits, turn, sections_only=True)
 
@@ -171,15 +172,18 @@ class ListRoute(PassageReader):
                     wanted, typed, question.item_kind, self.title(doc_id), parent, best_coverage
                 ):
                     continue
+                children = children[: MAX_LISTED_ITEMS * 2]
+                below = {heading: self._subsections(doc_id, f"{parent} > {heading}") for heading, _ in children}
+                # a short outline shows the level below too: what a trainer teaches from
+                nested = len(children) + sum(map(len, below.values())) <= MAX_LISTED_ITEMS * 2
                 citations: list[Citation] = []
                 lines = []
-                for heading, opening in children[: MAX_LISTED_ITEMS * 2]:
+                for heading, opening in children:
                     quote = shortened(heading, ITEM_CHARS)  # headings carry their own numbers
                     lines.append(f"- {quote} [{self.cite(citations, Hit(opening, 0.0), quote)}]")
-                    # a short outline shows the level below too: what a trainer teaches from
-                    below = self._subsections(doc_id, f"{parent} > {heading}")
-                    if len(children) + len(below) <= MAX_LISTED_ITEMS * 2:
-                        lines += [f"   - {shortened(h, ITEM_CHARS)} [{self.cite(citations, Hit(c, 0.0), shortened(h, ITEM_CHARS))}]" for h, c in below]
+                    for sub, first in below[heading] if nested else []:
+                        quote = shortened(sub, ITEM_CHARS)
+                        lines.append(f"   - {quote} [{self.cite(citations, Hit(first, 0.0), quote)}]")
                 lead = f"Theo {self.title(doc_id)} (mục “{parts[depth - 1]}”, {len(children)} mục):"
                 return Answer(answer=lead + "\n" + "\n".join(lines), citations=citations, abstained=False, closest=hits[:5], route="list")
         return None
@@ -209,7 +213,7 @@ class ListRoute(PassageReader):
             return False
         # a pair with a framing word ("về xây", "đề ra" of "… mà Nghị quyết đề ra") is rare, not the topic
         wanted = {t for t in wanted if not any(part in QUESTION_WORDS for part in t.split("_"))} or wanted
-        kind = set(item_kind.split())
+        kind = set(fold(item_kind).split())
         readings = (wanted, {t for t in wanted if not set(t.split("_")) <= kind} or wanted)
         path = f"{title} {section}"
         return any(

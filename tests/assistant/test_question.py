@@ -192,5 +192,30 @@ def test_a_dropped_request_clause_keeps_the_list_intent() -> None:
 
 def test_the_kind_of_item_a_list_question_asks_for() -> None:
     question = parse("Mục tiêu cụ thể của đề án chia theo những lĩnh vực nào?")
-    assert question.item_kind == "linh vuc"
+    assert question.item_kind == "lĩnh vực"
     assert "chia theo" not in question.topic and "mục tiêu cụ thể" in question.topic
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "So sánh GRDP Hải Phòng, Hà Nội",
+        "Những sở, ban, ngành nào chủ trì thực hiện?",
+        "Nêu mục tiêu chung, cụ thể",
+        "Dự án nhóm A, nhóm B gồm những dự án nào?",
+        "Vốn vay, vốn tự có chiếm bao nhiêu?",
+        "Trong đó, vốn ngân sách bao nhiêu?",
+    ],
+)
+def test_a_clause_of_the_topic_is_never_taken_for_courtesy(typed: str) -> None:
+    """Folded, "hả" is "Hà", "ạ" is "A", "vậy" is "vay": inside a question particles are read with their accents, and
+    a clause is dropped only when it asks to be answered."""
+    assert parse(typed).text == typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [("những quan điểm nào", "quan điểm"), ("những số liệu nào", "số liệu"), ("giao những cơ quan nào thực hiện", "cơ quan")],
+)
+def test_the_kind_of_item_keeps_its_accents(typed: str, kind: str) -> None:
+    assert parse(typed).item_kind == kind
