@@ -167,10 +167,11 @@ class ListRoute(PassageReader):
                 if (doc_id, parent) in tried:
                     continue
                 tried.add((doc_id, parent))
+                # the heading first: the sub-sections are read from every passage, and only for a heading asked
+                if not self.heading_asked(wanted, typed, question.item_kind, self.title(doc_id), parent, best_coverage):
+                    continue
                 children = self._subsections(doc_id, parent)
-                if len(children) < 2 or not self.heading_asked(
-                    wanted, typed, question.item_kind, self.title(doc_id), parent, best_coverage
-                ):
+                if len(children) < 2:
                     continue
                 children = children[: MAX_LISTED_ITEMS * 2]
                 below = {heading: self._subsections(doc_id, f"{parent} > {heading}") for heading, _ in children}
