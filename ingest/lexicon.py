@@ -205,7 +205,7 @@ class Lexicon:
 
     def contrasted(self, text: str) -> str | None:
         """Of "premise, còn … ?", the question from its opener on, or None. The premise must state something (three
-        words at least) and, typed without accents, the question must say "thì". `text` must be normalized already:
+        words at least) and, typed without accents after "còn", the question must say "thì". `text` must be normalized already:
         folding keeps its offsets."""
         accentless = looks_accentless(text)
         prepared = fold(text) if accentless else text.lower()
@@ -215,7 +215,7 @@ class Lexicon:
             stop = self.contrast_stop.folded if accentless else self.contrast_stop.accented
             if len(re.findall(r"\w+", premise)) < 3 or stop.match(after) or re.match(r"\s*\d", after):
                 continue
-            if accentless and not re.search(r"\bthi\b", after):
+            if accentless and not match.group("clause") and not re.search(r"\bthi\b", after):
                 continue
             return text[match.start() :].strip()
         return None
@@ -263,12 +263,16 @@ def _folded_words(phrases: list[str]) -> frozenset[str]:
     return frozenset(word for phrase in phrases for word in fold(phrase).split())
 
 
-def _contrast_opener(openers: list[str]) -> re.Pattern:
+def _contrast_opener(openers: list[str], after_clause: list[str]) -> re.Pattern:
     """An opener after a clause: behind a comma, semicolon, dash or full stop, or a plain space ("… 41 PTN còn HD
-    thì sao"), in the accented (lower-cased) and the folded form."""
-    forms = {normalize(o).lower() for o in openers} | {fold(o) for o in openers}
-    alternatives = "|".join(re.escape(o) for o in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<=[\s,;.])(?:{alternatives})(?=\s)")
+    thì sao"); those `after_clause` only behind a comma, semicolon or full stop ("… 94,4% học 2 buổi/ngày, thế THCS
+    …?"), where they open the question; in the accented (lower-cased) and the folded form."""
+
+    def alternatives(words: list[str]) -> str:
+        forms = {normalize(o).lower() for o in words} | {fold(o) for o in words}
+        return "|".join(re.escape(o) for o in sorted(forms, key=len, reverse=True))
+
+    return re.compile(rf"(?<=[\s,;.])(?:{alternatives(openers)})(?=\s)|(?<=[,;.])\s*(?P<clause>{alternatives(after_clause)})(?=\s)")
 
 
 @cache
@@ -304,7 +308,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
             + courtesy["tail"] for w in normalize(phrase).lower().split()
         ),
         other_places=tuple(data["places"]["others"]),
-        contrast_opener=_contrast_opener(data["contrast"]["openers"]),
+        contrast_opener=_contrast_opener(data["contrast"]["openers"], data["contrast"]["after_clause"]),
         contrast_stop=PhraseSet.of(data["contrast"]["not_followed_by"], r"\s*"),
         labels=re.compile(
             r"(?:^|(?<=[\s.?!]))("

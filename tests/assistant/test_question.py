@@ -129,13 +129,32 @@ def test_a_fact_then_còn_asks_for_the_slots_after_còn(typed: str, locality: st
 @pytest.mark.parametrize(
     "typed",
     [
-        "Hải Phòng giảm 50 đơn vị hành chính cấp xã, xuống còn 167 đơn vị, vậy Hải Dương có bao nhiêu?",
         "Báo cáo chính trị nêu kết quả đạt được của Hải Phòng, còn tồn tại hạn chế gì?",
         "xay dung van hoa, con nguoi Hai Duong la gi",
+        "Tỷ lệ hộ nghèo năm 2025 là bao nhiêu vậy?",  # a particle at the end
+        "GRDP năm 2030 đạt bao nhiêu, vậy ạ?",
+        "Mục tiêu tăng trưởng GRDP, thế nào là bình quân?",
     ],
 )
 def test_còn_as_still_or_con_as_a_noun_is_no_contrast(typed: str) -> None:
     assert lexicon().contrasted(parse(typed).text) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        # "còn 167" is "down to 167"; "vậy" behind the comma opens the question
+        ("Hải Phòng giảm 50 đơn vị hành chính cấp xã, xuống còn 167 đơn vị, vậy Hải Dương có bao nhiêu?",
+         "vậy Hải Dương có bao nhiêu?"),
+        ("Đề án nói tiểu học có 94,4% học sinh học 2 buổi/ngày, thế THCS thì bao nhiêu phần trăm?",
+         "thế THCS thì bao nhiêu phần trăm?"),
+        # typed without accents, "vay" behind a comma needs no "thi"
+        ("NQ DH I noi tren 80% dan so co tai khoan thanh toan dien tu, vay ty le giao dich khong dung tien mat den 2030 la bn %?",
+         "vay ty le giao dich khong dung tien mat den 2030 la bao nhieu %?"),
+    ],
+)
+def test_vậy_or_thế_behind_a_clause_opens_the_question(typed: str, asked: str) -> None:
+    assert lexicon().contrasted(parse(typed).text) == asked
 
 
 @pytest.mark.parametrize(
