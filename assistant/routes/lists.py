@@ -39,6 +39,11 @@ ITEM_CHARS = 220
 WHOLE_ITEM_CHARS = 480
 
 
+def _without_framing_pairs(wanted: set[str]) -> set[str]:
+    """A pair with a framing word ("về xây", "đề ra" of "… mà Nghị quyết đề ra") is rare, not the topic."""
+    return {t for t in wanted if not any(part in QUESTION_WORDS for part in t.split("_"))} or wanted
+
+
 class AssignedBodiesRoute:
     """ "KH … giao những cơ quan nào tổ chức thực hiện, mỗi nơi làm gì?": bodies asked in the plural are the items of
     the section that assigns them (one per passage or sub-section), ahead of the registry's single task."""
@@ -76,7 +81,9 @@ class ListRoute(PassageReader):
         )
         if listed is not None:
             quoted = " ".join(f"{c.section} {c.quote}" for c in listed.citations)
-            covered = self.coverage(self.retriever.wanted_tokens(question.topic), quoted)
+            # read as the headings were too: a pair with a framing word ("về xây" of "chỉ tiêu về xây dựng Đảng") is no topic
+            wanted = self.retriever.wanted_tokens(question.topic)
+            covered = max(self.coverage(wanted, quoted), self.coverage(_without_framing_pairs(wanted), quoted))
             listed.doubts = {**reading.doubts, "coverage": max(reading.doubts["coverage"], covered)}
         return listed
 
@@ -91,9 +98,10 @@ class ListRoute(PassageReader):
         typed = set(folded_tokens(query))
         index = self.retriever.index
         named = index.names.mentioned_docs(query)
+        # a passage of numbered items, or of dashed ones ("2.1. Nguyên nhân khách quan" over "- Tình hình quốc tế …")
         candidates = [
-            (hit.chunk.doc_id, hit.chunk.section, False) for hit in hits[:LIST_PASSAGES]
-            if hit.chunk.kind == "paragraph" and ITEM_START.match(hit.chunk.text) and not (named and hit.chunk.doc_id not in named)
+            (hit.chunk.doc_id, hit.chunk.section, not ITEM_START.match(hit.chunk.text)) for hit in hits[:LIST_PASSAGES]
+            if hit.chunk.kind == "paragraph" and DASH_ITEM_START.match(hit.chunk.text) and not (named and hit.chunk.doc_id not in named)
         ]
         if len(named) == 1:
             # the document named, a heading of it named: its items though retrieval did not bring them back, dashed
@@ -212,8 +220,7 @@ class ListRoute(PassageReader):
         own = {t for t in folded_tokens(_NUMBERING.sub("", leaf)) if "_" not in t}
         if not own or len(own & typed) / len(own) < LEAF_WORDS_ASKED:
             return False
-        # a pair with a framing word ("về xây", "đề ra" of "… mà Nghị quyết đề ra") is rare, not the topic
-        wanted = {t for t in wanted if not any(part in QUESTION_WORDS for part in t.split("_"))} or wanted
+        wanted = _without_framing_pairs(wanted)
         kind = set(fold(item_kind).split())
         readings = (wanted, {t for t in wanted if not set(t.split("_")) <= kind} or wanted)
         path = f"{title} {section}"

@@ -565,3 +565,22 @@ def test_a_named_document_and_heading_give_its_items_though_retrieval_missed_the
     items = result.answer.splitlines()[1:]
     assert items[0].startswith("- Kiên định chủ nghĩa Mác - Lênin") and len(items) >= 4
     assert all(c.doc_id == "nghi-quyet-dai-hoi" for c in result.citations)
+
+
+def test_the_dashed_paragraphs_under_a_sub_heading_asked_are_its_items(answerer) -> None:
+    """ "… có những nguyên nhân chủ quan nào?": "2.2. Nguyên nhân chủ quan" holds "- …" paragraphs; they are the answer,
+    not the outline of "2. Nguyên nhân của tồn tại, hạn chế" above it. No document is named."""
+    _, result = answerer.propose("Tồn tại, hạn chế nhiệm kỳ 2020 - 2025 có những nguyên nhân chủ quan nào?")
+    lines = result.answer.splitlines()
+    assert result.route == "list" and "2.2. Nguyên nhân chủ quan" in lines[0]
+    items = [line for line in lines[1:] if line.startswith("- ")]
+    assert len(items) >= 3 and all(line.endswith("]") for line in items)
+    assert "2.1. Nguyên nhân khách quan" not in result.answer
+
+
+def test_a_list_answer_is_covered_without_the_pairs_its_framing_words_make(answerer) -> None:
+    """ "chỉ tiêu về xây dựng Đảng": the pair "về xây" is rare, so it weighs most, yet says nothing of the topic; the
+    list under "a) Các chỉ tiêu xây dựng Đảng" covers the question whole."""
+    _, result = answerer.propose("NQ ĐH I đặt mấy chỉ tiêu về xây dựng Đảng, gồm những chỉ tiêu nào ạ?")
+    assert result.route == "list" and "a) Các chỉ tiêu xây dựng Đảng" in result.answer.splitlines()[0]
+    assert result.doubts["coverage"] == pytest.approx(1.0)
