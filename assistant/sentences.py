@@ -6,9 +6,9 @@ import re
 
 from ingest.patterns import SENTENCE_BREAK
 
-# A numbered or lettered item opening a passage ("(1) ", "(4). ", "2. ", "a) ", "Một là, "), and the line breaks
-# before such items.
-_ITEM_MARK = r"(?:\(\d{1,2}\)\.?|\d{1,2}\.|[a-zđ]\)|(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là,)"
+# A numbered or lettered item opening a passage ("(1) ", "(4). ", "2. ", "3.1. ", "a) ", "Một là, "), and the line
+# breaks before such items.
+_ITEM_MARK = r"(?:\(\d{1,2}\)\.?|\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là,)"
 ITEM_START = re.compile(rf"^\s*{_ITEM_MARK}\s")
 # "… các địa phương Hai là, luôn đổi mới …": an ordinal item may run on the line of the one before.
 ITEM_SPLIT = re.compile(rf"\n(?=\s*{_ITEM_MARK}\s)|\s(?=(?:Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là,\s)")

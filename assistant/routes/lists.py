@@ -23,6 +23,8 @@ LIST_HEADING_COVERAGE = 0.6
 # ... or when the headings above cover it and the question holds this share of the heading's own words.
 LEAF_WORDS_ASKED = 0.6
 LIST_PATH_COVERAGE = 0.5  # dev: the same at 0.4, 0.5 and 0.6
+# "phải đạt 3 tiêu chí gì?": the question says how many items the list it asks for has.
+_COUNT_STATED = re.compile(r"(?<![\d.,])(\d{1,2})\s+(?:[^\W\d]+\s+){1,3}(?:gì|nào)\b", re.IGNORECASE)
 _NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s*")
 MAX_LISTED_ITEMS = 8
 # Choosing among the lists of the passages read: how many passages are read, how much a lower rank costs, how well
@@ -108,6 +110,7 @@ class ListRoute(PassageReader):
             # ones too ("NQ ĐH I nêu những quan điểm phát triển … là gì?" under "1. Quan điểm")
             doc_id = next(iter(named))
             candidates += [(doc_id, section, True) for section in index.sections_of(doc_id)]
+        stated = _COUNT_STATED.search(query)
         tried: set[tuple[str, str]] = set()
         for doc_id, section, dashed in candidates:
             if (doc_id, section) in tried:
@@ -117,8 +120,8 @@ class ListRoute(PassageReader):
             if not self.heading_asked(wanted, typed, question.item_kind, self.title(doc_id), section, best_coverage):
                 continue
             items = self._section_items(doc_id, section, dashed)
-            if len(items) < 2:
-                continue
+            if len(items) < 2 or (stated and len(items) != int(stated.group(1))):
+                continue  # six items are not "the 3 criteria" asked
             wanted_item = question.ordinal
             if wanted_item is not None and wanted_item > len(items):
                 continue
@@ -128,7 +131,7 @@ class ListRoute(PassageReader):
             for item, text in chosen:
                 sentences = split_sentences(text)
                 quote = sentences[0]
-                if len(sentences) > 1 and quote.strip("(.)").isdigit():
+                if len(sentences) > 1 and quote.strip("(.)").replace(".", "").isdigit():
                     quote = f"{quote} {sentences[1]}"  # "1. Dân giàu, …": the number is no sentence of its own
                 quote = shortened(quote.lstrip("-–• "), WHOLE_ITEM_CHARS)
                 n = self.cite(citations, Hit(item, 0.0), quote)
@@ -144,10 +147,12 @@ class ListRoute(PassageReader):
 
     def _section_items(self, doc_id: str, section: str, dashed: bool) -> list[tuple[Chunk, str]]:
         """The items of a section, in order: a passage may hold more than one ("(1) ...\n(2) ..." when the items are
-        short), or open with the end of the item before."""
+        short), or open with the end of the item before; a numbered item long enough to be read as a heading of its
+        own ("4.1. Mô hình “Toàn dân bảo vệ an ninh Tổ quốc” …" between the passages of 4.2 and 4.4) is one too."""
         start = DASH_ITEM_START if dashed else ITEM_START
+        index = self.retriever.index
         items, seen = [], set()
-        for c in self.retriever.index.chunks:
+        for c in index.chunks:
             if c.doc_id != doc_id or c.section != section or c.kind != "paragraph":
                 continue
             pieces = [p for piece in ITEM_SPLIT.split(c.text) for p in (DASH_ITEM_SPLIT.split(piece) if dashed else [piece])]
@@ -155,7 +160,10 @@ class ListRoute(PassageReader):
                 if start.match(text) and text not in seen:
                     seen.add(text)
                     items.append((c, text))
-        return items
+        headed = [(first, heading) for heading, first in self._subsections(doc_id, section) if start.match(heading)]
+        if not items or not headed:
+            return items
+        return sorted(items + headed, key=lambda item: index.position[item[0].chunk_id])  # stable: a passage's own order
 
     def outlined_sections(self, query: str, question: Question, hits: list[Hit], best_coverage: float) -> Answer | None:
         """ "KH … chia nhiệm vụ, giải pháp thành những nhóm nào?": when the section a question asks for is divided into

@@ -584,3 +584,21 @@ def test_a_list_answer_is_covered_without_the_pairs_its_framing_words_make(answe
     _, result = answerer.propose("NQ ĐH I đặt mấy chỉ tiêu về xây dựng Đảng, gồm những chỉ tiêu nào ạ?")
     assert result.route == "list" and "a) Các chỉ tiêu xây dựng Đảng" in result.answer.splitlines()[0]
     assert result.doubts["coverage"] == pytest.approx(1.0)
+
+
+def test_items_numbered_with_their_section_are_listed_with_those_read_as_headings(answerer) -> None:
+    """ "4.1. …" items are items ("3.1." is no sentence of its own), and an item long enough to have been read as a
+    heading of its own (4.1, 4.3) keeps its place among the passages' items (4.2, 4.4)."""
+    _, result = answerer.propose("Những mô hình hay về đảm bảo quốc phòng - an ninh, đối ngoại mà Đề án CNXH nêu là gì?")
+    lines = result.answer.splitlines()
+    assert result.route == "list" and "4. Đảm bảo quốc phòng - an ninh, đối ngoại" in lines[0]
+    assert [line.split(" ", 2)[1] for line in lines[1:]] == ["4.1.", "4.2.", "4.3.", "4.4."]
+    assert "Toàn dân bảo vệ an ninh Tổ quốc" in lines[1] and "đối ngoại đa dạng" in lines[3]
+
+
+def test_a_list_of_another_length_than_the_question_states_is_not_the_one_asked(answerer) -> None:
+    """ "phải bảo đảm 3 tiêu chí nào?": the six items of "3. Phát triển văn hóa - xã hội" are not the three criteria; the
+    sentence that names them answers."""
+    _, result = answerer.propose("Nhà ở xã hội của Hải Phòng phải bảo đảm 3 tiêu chí nào?")
+    assert result.route != "list"
+    assert "Giá cả tốt" in result.answer
