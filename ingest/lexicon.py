@@ -79,6 +79,9 @@ class Lexicon:
     asking_verbs: PhraseSet
     asking_words: frozenset[str]
     body_kinds: PhraseSet
+    outline_verbs: PhraseSet
+    outline_kinds: frozenset[str]
+    outline_words: frozenset[str]
     other_places: tuple[str, ...]
     contrast_opener: re.Pattern
     contrast_stop: PhraseSet
@@ -302,6 +305,9 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         document_named=PhraseSet.of([a for aliases in data["documents"].values() for a in aliases] + list(data["documents"])),
         list_request=PhraseSet.of(data["requests"]["list"]),
         body_kinds=PhraseSet.of(data["requests"]["body_kinds"]),
+        outline_verbs=PhraseSet.of(data["requests"]["outline_verbs"]),
+        outline_kinds=frozenset(normalize(k).lower() for k in data["requests"]["outline_kinds"]),
+        outline_words=_folded_words(data["requests"]["outline_verbs"]),
         asking_verbs=PhraseSet.of(data["requests"]["asking_verbs"]),
         asking_words=frozenset(
             w for phrase in data["requests"]["asking_verbs"] + data["requests"]["asking_words"] + data["address"]["words"]

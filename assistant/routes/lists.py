@@ -7,7 +7,7 @@ import re
 from assistant.answer_types import Answer, Citation
 from assistant.asking import ASKS_LIST, asks_quantity
 from assistant.enumerations import Enumeration, enumerations
-from assistant.question import Question
+from assistant.question import Question, periods
 from assistant.retrieval.hit import Hit
 from assistant.retrieval.places import leaf_heading
 from assistant.retrieval.query_forms import QUESTION_WORDS
@@ -27,6 +27,10 @@ LIST_PATH_COVERAGE = 0.5  # dev: the same at 0.4, 0.5 and 0.6
 _COUNT_STATED = re.compile(r"(?<![\d.,])(\d{1,2})\s+(?:[^\W\d]+\s+){1,3}(?:gì|nào)\b", re.IGNORECASE)
 _NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s*")
 MAX_LISTED_ITEMS = 8
+# A section found by its headings for a question about how a document divides itself: how much of the question its
+# headings must hold, and its own heading.
+OUTLINE_PATH_COVERAGE = float(__import__("os").environ.get("OPC", "0.7"))
+OUTLINE_LEAF_COVERAGE = float(__import__("os").environ.get("OLC", "0.3"))
 # Choosing among the lists of the passages read: how many passages are read, how much a lower rank costs, how well
 # the announcing words must match the question (LIST_INTRO_MATCH was chosen on the dev split; the others are set,
 # not tuned), and how far the heading counts.
@@ -64,6 +68,7 @@ class ListRoute(PassageReader):
     def __init__(self, ranker: SentenceRanker):
         super().__init__(ranker.retriever)
         self.ranker = ranker
+        self._outlines: dict[tuple[int, str], dict[str, list[tuple[str, Chunk]]]] = {}
 
     def propose(
         self, query: str, question: Question, hits: list[Hit], turn: Turn, sections_only: bool = False
@@ -79,13 +84,18 @@ class ListRoute(PassageReader):
         listed = (
             self.enumerated_items(query, question, hits, best.coverage)
             or self.outlined_sections(query, question, hits, best.coverage)
+            or self.searched_outline(query, question, hits)
             or (None if sections_only else self.announced_list(query, question, hits, best.coverage))
         )
         if listed is not None:
             quoted = " ".join(f"{c.section} {c.quote}" for c in listed.citations)
             # read as the headings were too: a pair with a framing word ("về xây" of "chỉ tiêu về xây dựng Đảng") is no topic
             wanted = self.retriever.wanted_tokens(question.topic)
-            covered = max(self.coverage(wanted, quoted), self.coverage(_without_framing_pairs(wanted), quoted))
+            covered = max(
+                self.coverage(wanted, quoted),
+                self.coverage(_without_framing_pairs(wanted), quoted),
+                self.coverage(self.heading_words(question), quoted) if listed.doubts.get("outline") else 0.0,
+            )
             listed.doubts = {**reading.doubts, "coverage": max(reading.doubts["coverage"], covered)}
         return listed
 
@@ -204,6 +214,71 @@ class ListRoute(PassageReader):
                 lead = f"Theo {self.title(doc_id)} (mục “{parts[depth - 1]}”, {len(children)} mục):"
                 return Answer(answer=lead + "\n" + "\n".join(lines), citations=citations, abstained=False, closest=hits[:5], route="list")
         return None
+
+    def searched_outline(self, query: str, question: Question, hits: list[Hit]) -> Answer | None:
+        """ "BCCT chia phần nhiệm vụ quốc phòng, an ninh và đối ngoại 2025 - 2030 thành những tiểu mục nào?": a question
+        about how a document divides itself names a heading, not a passage retrieval would bring back. Among the
+        sections divided into sections (of the document named, if one is), the one whose headings hold most of the
+        question's words, word by word, with its own heading holding the most; never one about another period."""
+        lex = lexicon()
+        if question.ordinal or not (lex.outline_verbs.search(question.text) or question.item_kind in lex.outline_kinds):
+            return None
+        wanted = self.heading_words(question)
+        if not wanted:
+            return None
+        index = self.retriever.index
+        named = index.names.mentioned_docs(query)
+        best: tuple[tuple[float, float], str, str] | None = None
+        for doc_id in sorted(named or index.documents):
+            for parent, children in self._outline(doc_id).items():
+                path = f"{self.title(doc_id)} {parent}"
+                stated = periods(path)
+                if len(children) < 2 or (question.period is not None and stated and question.period not in stated):
+                    continue
+                score = (self.coverage(wanted, path), self.coverage(wanted, parent.rsplit(" > ", 1)[-1]))
+                if best is None or score > best[0]:
+                    best = (score, doc_id, parent)
+        if best is None or best[0][0] < OUTLINE_PATH_COVERAGE or best[0][1] < OUTLINE_LEAF_COVERAGE:
+            return None
+        _, doc_id, parent = best
+        citations: list[Citation] = []
+        lines = []
+        children = self._outline(doc_id)[parent][: MAX_LISTED_ITEMS * 2]
+        for heading, opening in children:
+            quote = shortened(heading, ITEM_CHARS)
+            lines.append(f"- {quote} [{self.cite(citations, Hit(opening, 0.0), quote)}]")
+        lead = f"Theo {self.title(doc_id)} (mục “{parent.rsplit(' > ', 1)[-1]}”, {len(children)} mục):"
+        # found by its headings, word by word: its coverage is read so too
+        return Answer(
+            answer=lead + "\n" + "\n".join(lines), citations=citations, abstained=False, closest=hits[:5], route="list",
+            doubts={"outline": 1.0},
+        )
+
+    def heading_words(self, question: Question) -> set[str]:
+        """The question's words a heading would hold, one by one: not the kind of item asked nor the verb asking
+        ("chia phần … thành những nhóm nào"), nor a word no passage holds ("z")."""
+        framing = set(fold(question.item_kind).split()) | lexicon().outline_words
+        features = self.retriever.index.features
+        return {
+            t for t in self.retriever.wanted_tokens(question.topic)
+            if "_" not in t and t not in framing and features.document_frequency(t) > 0
+        }
+
+    def _outline(self, doc_id: str) -> dict[str, list[tuple[str, Chunk]]]:
+        """Every section of a document with the sections right under it, in document order, each with its first
+        passage; read once per index."""
+        index = self.retriever.index
+        key = (id(index), doc_id)
+        if key not in self._outlines:
+            outline: dict[str, dict[str, Chunk]] = {}
+            for chunk in index.chunks:
+                if chunk.doc_id != doc_id:
+                    continue
+                parts = chunk.section.split(" > ")
+                for depth in range(1, len(parts)):
+                    outline.setdefault(" > ".join(parts[:depth]), {}).setdefault(parts[depth], chunk)
+            self._outlines[key] = {parent: list(children.items()) for parent, children in outline.items()}
+        return self._outlines[key]
 
     def _subsections(self, doc_id: str, parent: str) -> list[tuple[str, Chunk]]:
         """The headings of the sections right under `parent`, in document order, each with its first passage."""

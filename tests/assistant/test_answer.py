@@ -602,3 +602,14 @@ def test_a_list_of_another_length_than_the_question_states_is_not_the_one_asked(
     _, result = answerer.propose("Nhà ở xã hội của Hải Phòng phải bảo đảm 3 tiêu chí nào?")
     assert result.route != "list"
     assert "Giá cả tốt" in result.answer
+
+
+def test_how_a_document_divides_a_part_is_found_by_its_headings(answerer) -> None:
+    """ "… chia … thành những phần nào?" names a heading, not a passage retrieval brings back: the section divided into
+    sections whose headings hold the question's words, of the period asked ("2025 - 2030": the plan's part, not the
+    review of 2020 - 2025 that has the same words)."""
+    _, result = answerer.propose("Báo cáo chính trị chia nội dung quốc phòng, an ninh, đối ngoại nhiệm kỳ 2025 - 2030 thành những phần nào?")
+    lines = result.answer.splitlines()
+    assert result.route == "list" and "4. Tăng cường quốc phòng, an ninh" in lines[0]
+    assert [line.split(" ", 2)[1] for line in lines[1:]] == ["4.1.", "4.2."]
+    assert all(c.doc_id == "bao-cao-chinh-tri" for c in result.citations)
