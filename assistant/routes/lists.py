@@ -110,10 +110,12 @@ class ListRoute(PassageReader):
         typed = set(folded_tokens(query))
         index = self.retriever.index
         named = index.names.mentioned_docs(query)
-        # a passage of numbered items, or of dashed ones ("2.1. Nguyên nhân khách quan" over "- Tình hình quốc tế …")
+        # a passage of numbered items, or of dashed ones when a list is asked ("2.1. Nguyên nhân khách quan" over
+        # "- Tình hình quốc tế …"; "bao nhiêu nội dung giám sát" counts what a sentence states, not a section's dashes)
+        item_start = DASH_ITEM_START if "list" in question.intents else ITEM_START
         candidates = [
             (hit.chunk.doc_id, hit.chunk.section, not ITEM_START.match(hit.chunk.text)) for hit in hits[:LIST_PASSAGES]
-            if hit.chunk.kind == "paragraph" and DASH_ITEM_START.match(hit.chunk.text) and not (named and hit.chunk.doc_id not in named)
+            if hit.chunk.kind == "paragraph" and item_start.match(hit.chunk.text) and not (named and hit.chunk.doc_id not in named)
         ]
         if len(named) == 1:
             # the document named, a heading of it named: its items though retrieval did not bring them back, dashed

@@ -613,3 +613,10 @@ def test_how_a_document_divides_a_part_is_found_by_its_headings(answerer) -> Non
     assert result.route == "list" and "4. Tăng cường quốc phòng, an ninh" in lines[0]
     assert [line.split(" ", 2)[1] for line in lines[1:]] == ["4.1.", "4.2."]
     assert all(c.doc_id == "bao-cao-chinh-tri" for c in result.citations)
+
+
+def test_a_count_asked_is_not_read_from_a_sections_dashes(answerer) -> None:
+    """ "bao nhiêu nội dung giám sát …?" counts what a sentence states ("từ 10 nội dung … trở lên"); the dashed
+    paragraphs under the Mặt trận's heading are no list of them."""
+    _, result = answerer.propose("Ủy ban MTTQ thành phố phải tổ chức bao nhiêu nội dung giám sát, phản biện xã hội mỗi năm?")
+    assert result.route != "list" and "10 nội dung" in result.answer
