@@ -85,6 +85,7 @@ class Lexicon:
     other_places: tuple[str, ...]
     contrast_opener: re.Pattern
     contrast_stop: PhraseSet
+    clause_contrast_stop: PhraseSet
     labels: re.Pattern
     instructing_labels: frozenset[str]
 
@@ -215,7 +216,8 @@ class Lexicon:
         for match in self.contrast_opener.finditer(prepared):
             premise = text[: match.start()]
             after = prepared[match.end() :]
-            stop = self.contrast_stop.folded if accentless else self.contrast_stop.accented
+            stops = self.clause_contrast_stop if match.group("clause") else self.contrast_stop
+            stop = stops.folded if accentless else stops.accented
             if len(re.findall(r"\w+", premise)) < 3 or stop.match(after) or re.match(r"\s*\d", after):
                 continue
             if accentless and not match.group("clause") and not re.search(r"\bthi\b", after):
@@ -306,8 +308,8 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         list_request=PhraseSet.of(data["requests"]["list"]),
         body_kinds=PhraseSet.of(data["requests"]["body_kinds"]),
         outline_verbs=PhraseSet.of(data["requests"]["outline_verbs"]),
-        outline_kinds=frozenset(normalize(k).lower() for k in data["requests"]["outline_kinds"]),
-        outline_words=_folded_words(data["requests"]["outline_verbs"]),
+        outline_kinds=frozenset(fold(k) for k in data["requests"]["outline_kinds"]),
+        outline_words=_folded_words(data["requests"]["outline_split_verbs"]),
         asking_verbs=PhraseSet.of(data["requests"]["asking_verbs"]),
         asking_words=frozenset(
             w for phrase in data["requests"]["asking_verbs"] + data["requests"]["asking_words"] + data["address"]["words"]
@@ -316,6 +318,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         other_places=tuple(data["places"]["others"]),
         contrast_opener=_contrast_opener(data["contrast"]["openers"], data["contrast"]["after_clause"]),
         contrast_stop=PhraseSet.of(data["contrast"]["not_followed_by"], r"\s*"),
+        clause_contrast_stop=PhraseSet.of(data["contrast"]["after_clause_not_followed_by"], r"\s*"),
         labels=re.compile(
             r"(?:^|(?<=[\s.?!]))("
             + "|".join(re.escape(w) for w in data["labels"]["asking"] + data["labels"]["instructing"])

@@ -24,7 +24,21 @@ LIST_HEADING_COVERAGE = 0.6
 LEAF_WORDS_ASKED = 0.6
 LIST_PATH_COVERAGE = 0.5  # dev: the same at 0.4, 0.5 and 0.6
 # "phải đạt 3 tiêu chí gì?": the question says how many items the list it asks for has.
-_COUNT_STATED = re.compile(r"(?<![\d.,])(\d{1,2})\s+(?:[^\W\d]+\s+){1,3}(?:gì|nào)\b", re.IGNORECASE)
+_COUNT_STATED = re.compile(r"(?<![\d.,])(\d{1,2})\s+(?:[^\W\d]+\s+){1,3}(?:gi|nao)\b", re.IGNORECASE)
+# "Nghị quyết 30 …", "Điều 5 …", "thứ 4": a number that names, not one that counts.
+_NAMING_WORDS = frozenset({"thu", "so", "muc", "dieu", "chuong", "phan", "quyet", "nq", "hoach", "khoan", "nam"})
+
+
+def _stated_count(query: str) -> int | None:
+    """How many items the question says its list has ("phải đạt 3 tiêu chí gì?"), typed with accents or without."""
+    folded = fold(query)
+    found = _COUNT_STATED.search(folded)
+    if found is None:
+        return None
+    before = folded[: found.start()].split()
+    return None if before and before[-1] in _NAMING_WORDS else int(found.group(1))
+
+
 _NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s*")
 MAX_LISTED_ITEMS = 8
 # A section found by its headings for a question about how a document divides itself: how much of the question its
@@ -84,7 +98,7 @@ class ListRoute(PassageReader):
         listed = (
             self.enumerated_items(query, question, hits, best.coverage)
             or self.outlined_sections(query, question, hits, best.coverage)
-            or self.searched_outline(query, question, hits)
+            or self.searched_outline(query, question, hits, turn)
             or (None if sections_only else self.announced_list(query, question, hits, best.coverage))
         )
         if listed is not None:
@@ -122,7 +136,7 @@ class ListRoute(PassageReader):
             # ones too ("NQ ĐH I nêu những quan điểm phát triển … là gì?" under "1. Quan điểm")
             doc_id = next(iter(named))
             candidates += [(doc_id, section, True) for section in index.sections_of(doc_id)]
-        stated = _COUNT_STATED.search(query)
+        stated = None if question.ordinal else _stated_count(query)
         tried: set[tuple[str, str]] = set()
         for doc_id, section, dashed in candidates:
             if (doc_id, section) in tried:
@@ -131,8 +145,11 @@ class ListRoute(PassageReader):
             leaf = section.rsplit(" > ", 1)[-1]
             if not self.heading_asked(wanted, typed, question.item_kind, self.title(doc_id), section, best_coverage):
                 continue
-            items = self._section_items(doc_id, section, dashed)
-            if len(items) < 2 or (stated and len(items) != int(stated.group(1))):
+            # numbered items first: dashes are the section's items only when it has no numbered ones
+            items = self._section_items(doc_id, section, False)
+            if dashed and len(items) < 2:
+                items = self._section_items(doc_id, section, True)
+            if len(items) < 2 or (stated and len(items) != stated):
                 continue  # six items are not "the 3 criteria" asked
             wanted_item = question.ordinal
             if wanted_item is not None and wanted_item > len(items):
@@ -172,8 +189,10 @@ class ListRoute(PassageReader):
                 if start.match(text) and text not in seen:
                     seen.add(text)
                     items.append((c, text))
+        if not items:
+            return items
         headed = [(first, heading) for heading, first in self._subsections(doc_id, section) if start.match(heading)]
-        if not items or not headed:
+        if not headed:
             return items
         return sorted(items + headed, key=lambda item: index.position[item[0].chunk_id])  # stable: a passage's own order
 
@@ -217,13 +236,13 @@ class ListRoute(PassageReader):
                 return Answer(answer=lead + "\n" + "\n".join(lines), citations=citations, abstained=False, closest=hits[:5], route="list")
         return None
 
-    def searched_outline(self, query: str, question: Question, hits: list[Hit]) -> Answer | None:
+    def searched_outline(self, query: str, question: Question, hits: list[Hit], turn: Turn) -> Answer | None:
         """ "BCCT chia phần nhiệm vụ quốc phòng, an ninh và đối ngoại 2025 - 2030 thành những tiểu mục nào?": a question
         about how a document divides itself names a heading, not a passage retrieval would bring back. Among the
         sections divided into sections (of the document named, if one is), the one whose headings hold most of the
         question's words, word by word, with its own heading holding the most; never one about another period."""
         lex = lexicon()
-        if question.ordinal or not (lex.outline_verbs.search(question.text) or question.item_kind in lex.outline_kinds):
+        if question.ordinal or not (lex.outline_verbs.search(question.text) or fold(question.item_kind) in lex.outline_kinds):
             return None
         wanted = self.heading_words(question)
         if not wanted:
@@ -231,7 +250,7 @@ class ListRoute(PassageReader):
         index = self.retriever.index
         named = index.names.mentioned_docs(query)
         best: tuple[tuple[float, float], str, str] | None = None
-        for doc_id in sorted(named or index.documents):
+        for doc_id in sorted(named or turn.doc_ids or index.documents):
             for parent, children in self._outline(doc_id).items():
                 path = f"{self.title(doc_id)} {parent}"
                 stated = periods(path)

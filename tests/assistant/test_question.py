@@ -134,6 +134,8 @@ def test_a_fact_then_còn_asks_for_the_slots_after_còn(typed: str, locality: st
         "Tỷ lệ hộ nghèo năm 2025 là bao nhiêu vậy?",  # a particle at the end
         "GRDP năm 2030 đạt bao nhiêu, vậy ạ?",
         "Mục tiêu tăng trưởng GRDP, thế nào là bình quân?",
+        "Năm 2025 GRDP Hải Phòng tăng trưởng 10,2%, thế mạnh nào giúp đạt mức đó?",  # "thế mạnh" is a noun
+        "Kinh tế tăng trưởng nhanh, thế giới biến động ra sao?",
     ],
 )
 def test_còn_as_still_or_con_as_a_noun_is_no_contrast(typed: str) -> None:
@@ -151,6 +153,10 @@ def test_còn_as_still_or_con_as_a_noun_is_no_contrast(typed: str) -> None:
         # typed without accents, "vay" behind a comma needs no "thi"
         ("NQ DH I noi tren 80% dan so co tai khoan thanh toan dien tu, vay ty le giao dich khong dung tien mat den 2030 la bn %?",
          "vay ty le giao dich khong dung tien mat den 2030 la bao nhieu %?"),
+        # the words that stop "còn" (a noun after it) do not stop "vậy"
+        ("Hải Phòng có 41 phòng thí nghiệm, vậy số xã nông thôn mới là bao nhiêu?", "vậy số xã nông thôn mới là bao nhiêu?"),
+        ("NQ ĐH I muốn mỗi năm thu hút vốn FDI khoảng 4 - 5 tỷ USD, còn vốn ODA mỗi năm thì bao nhiêu?",
+         "còn vốn ODA mỗi năm thì bao nhiêu?"),
     ],
 )
 def test_vậy_or_thế_behind_a_clause_opens_the_question(typed: str, asked: str) -> None:
