@@ -120,6 +120,24 @@ class Index:
         """The sections of a document that hold text, in reading order."""
         return self._sections.get(doc_id, ())
 
+    @cached_property
+    def _outline(self) -> dict[str, dict[str, tuple[tuple[str, Chunk], ...]]]:
+        found: dict[str, dict[str, dict[str, Chunk]]] = {}
+        for chunk in self.chunks:
+            parts = chunk.section.split(" > ")
+            for depth in range(1, len(parts)):
+                found.setdefault(chunk.doc_id, {}).setdefault(" > ".join(parts[:depth]), {}).setdefault(parts[depth], chunk)
+        return {doc_id: {parent: tuple(children.items()) for parent, children in parents.items()} for doc_id, parents in found.items()}
+
+    def outline_of(self, doc_id: str) -> dict[str, tuple[tuple[str, Chunk], ...]]:
+        """Every section of a document that is divided into sections, with the headings right under it in reading
+        order, each with its first passage."""
+        return self._outline.get(doc_id, {})
+
+    def subsections(self, doc_id: str, parent: str) -> tuple[tuple[str, Chunk], ...]:
+        """The headings of the sections right under `parent`, in reading order, each with its first passage."""
+        return self.outline_of(doc_id).get(parent, ())
+
     def neighbours(self, chunk_id: str, before: int = 1, after: int = 1) -> list[Chunk]:
         """The chunk with its neighbours in reading order, within the same document."""
         index = self.position[chunk_id]

@@ -82,7 +82,6 @@ class ListRoute(PassageReader):
     def __init__(self, ranker: SentenceRanker):
         super().__init__(ranker.retriever)
         self.ranker = ranker
-        self._outlines: dict[tuple[int, str], dict[str, list[tuple[str, Chunk]]]] = {}
 
     def propose(
         self, query: str, question: Question, hits: list[Hit], turn: Turn, sections_only: bool = False
@@ -191,7 +190,7 @@ class ListRoute(PassageReader):
                     items.append((c, text))
         if not items:
             return items
-        headed = [(first, heading) for heading, first in self._subsections(doc_id, section) if start.match(heading)]
+        headed = [(first, heading) for heading, first in index.subsections(doc_id, section) if start.match(heading)]
         if not headed:
             return items
         return sorted(items + headed, key=lambda item: index.position[item[0].chunk_id])  # stable: a passage's own order
@@ -217,23 +216,9 @@ class ListRoute(PassageReader):
                 # the heading first: the sub-sections are read from every passage, and only for a heading asked
                 if not self.heading_asked(wanted, typed, question.item_kind, self.title(doc_id), parent, best_coverage):
                     continue
-                children = self._subsections(doc_id, parent)
-                if len(children) < 2:
+                if len(self.retriever.index.subsections(doc_id, parent)) < 2:
                     continue
-                children = children[: MAX_LISTED_ITEMS * 2]
-                below = {heading: self._subsections(doc_id, f"{parent} > {heading}") for heading, _ in children}
-                # a short outline shows the level below too: what a trainer teaches from
-                nested = len(children) + sum(map(len, below.values())) <= MAX_LISTED_ITEMS * 2
-                citations: list[Citation] = []
-                lines = []
-                for heading, opening in children:
-                    quote = shortened(heading, ITEM_CHARS)  # headings carry their own numbers
-                    lines.append(f"- {quote} [{self.cite(citations, Hit(opening, 0.0), quote)}]")
-                    for sub, first in below[heading] if nested else []:
-                        quote = shortened(sub, ITEM_CHARS)
-                        lines.append(f"   - {quote} [{self.cite(citations, Hit(first, 0.0), quote)}]")
-                lead = f"Theo {self.title(doc_id)} (mục “{parts[depth - 1]}”, {len(children)} mục):"
-                return Answer(answer=lead + "\n" + "\n".join(lines), citations=citations, abstained=False, closest=hits[:5], route="list")
+                return self._outline_answer(doc_id, parent, hits, nest=True)
         return None
 
     def searched_outline(self, query: str, question: Question, hits: list[Hit], turn: Turn) -> Answer | None:
@@ -251,7 +236,7 @@ class ListRoute(PassageReader):
         named = index.names.mentioned_docs(query)
         best: tuple[tuple[float, float], str, str] | None = None
         for doc_id in sorted(named or turn.doc_ids or index.documents):
-            for parent, children in self._outline(doc_id).items():
+            for parent, children in index.outline_of(doc_id).items():
                 path = f"{self.title(doc_id)} {parent}"
                 stated = periods(path)
                 if len(children) < 2 or (question.period is not None and stated and question.period not in stated):
@@ -262,18 +247,27 @@ class ListRoute(PassageReader):
         if best is None or best[0][0] < OUTLINE_PATH_COVERAGE or best[0][1] < OUTLINE_LEAF_COVERAGE:
             return None
         _, doc_id, parent = best
+        answer = self._outline_answer(doc_id, parent, hits, nest=False)
+        answer.doubts = {"outline": 1.0}  # found by its headings, word by word: its coverage is read so too
+        return answer
+
+    def _outline_answer(self, doc_id: str, parent: str, hits: list[Hit], nest: bool) -> Answer:
+        """The headings right under `parent`, in order, each cited with the passage it opens; with `nest`, a short
+        outline shows the level below too: what a trainer teaches from."""
+        index = self.retriever.index
+        children = index.subsections(doc_id, parent)[: MAX_LISTED_ITEMS * 2]
+        below = {heading: index.subsections(doc_id, f"{parent} > {heading}") for heading, _ in children} if nest else {}
+        nested = nest and len(children) + sum(map(len, below.values())) <= MAX_LISTED_ITEMS * 2
         citations: list[Citation] = []
         lines = []
-        children = self._outline(doc_id)[parent][: MAX_LISTED_ITEMS * 2]
         for heading, opening in children:
-            quote = shortened(heading, ITEM_CHARS)
+            quote = shortened(heading, ITEM_CHARS)  # headings carry their own numbers
             lines.append(f"- {quote} [{self.cite(citations, Hit(opening, 0.0), quote)}]")
+            for sub, first in below[heading] if nested else ():
+                quote = shortened(sub, ITEM_CHARS)
+                lines.append(f"   - {quote} [{self.cite(citations, Hit(first, 0.0), quote)}]")
         lead = f"Theo {self.title(doc_id)} (mục “{parent.rsplit(' > ', 1)[-1]}”, {len(children)} mục):"
-        # found by its headings, word by word: its coverage is read so too
-        return Answer(
-            answer=lead + "\n" + "\n".join(lines), citations=citations, abstained=False, closest=hits[:5], route="list",
-            doubts={"outline": 1.0},
-        )
+        return Answer(answer=lead + "\n" + "\n".join(lines), citations=citations, abstained=False, closest=hits[:5], route="list")
 
     def heading_words(self, question: Question) -> set[str]:
         """The question's words a heading would hold, one by one: not the kind of item asked nor the verb asking
@@ -284,31 +278,6 @@ class ListRoute(PassageReader):
             t for t in self.retriever.wanted_tokens(question.topic)
             if "_" not in t and t not in framing and features.document_frequency(t) > 0
         }
-
-    def _outline(self, doc_id: str) -> dict[str, list[tuple[str, Chunk]]]:
-        """Every section of a document with the sections right under it, in document order, each with its first
-        passage; read once per index."""
-        index = self.retriever.index
-        key = (id(index), doc_id)
-        if key not in self._outlines:
-            outline: dict[str, dict[str, Chunk]] = {}
-            for chunk in index.chunks:
-                if chunk.doc_id != doc_id:
-                    continue
-                parts = chunk.section.split(" > ")
-                for depth in range(1, len(parts)):
-                    outline.setdefault(" > ".join(parts[:depth]), {}).setdefault(parts[depth], chunk)
-            self._outlines[key] = {parent: list(children.items()) for parent, children in outline.items()}
-        return self._outlines[key]
-
-    def _subsections(self, doc_id: str, parent: str) -> list[tuple[str, Chunk]]:
-        """The headings of the sections right under `parent`, in document order, each with its first passage."""
-        prefix = parent + " > "
-        found: dict[str, Chunk] = {}
-        for chunk in self.retriever.index.chunks:
-            if chunk.doc_id == doc_id and chunk.section.startswith(prefix):
-                found.setdefault(chunk.section[len(prefix) :].split(" > ", 1)[0], chunk)
-        return list(found.items())
 
     def heading_asked(
         self, wanted: set[str], typed: set[str], item_kind: str, title: str, section: str, best_coverage: float
